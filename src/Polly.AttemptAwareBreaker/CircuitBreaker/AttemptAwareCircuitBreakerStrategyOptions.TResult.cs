@@ -1,0 +1,127 @@
+using System.ComponentModel.DataAnnotations;
+using Polly.CircuitBreaker;
+
+namespace Polly.AttemptAwareBreaker;
+
+/// <summary>
+/// The options of the attempt-aware circuit breaker.
+/// </summary>
+/// <typeparam name="TResult">The type of result the circuit breaker handles.</typeparam>
+/// <remarks>
+/// The shape and defaults follow Polly's <see cref="CircuitBreakerStrategyOptions{TResult}"/>; the additions are
+/// <see cref="Classifier"/>, <see cref="ConsecutiveFailureThreshold"/>, <see cref="HalfOpenMaxProbes"/> and
+/// <see cref="HalfOpenSuccessThreshold"/>. Every count is a count of downstream attempts, with or without retries.
+/// </remarks>
+public class AttemptAwareCircuitBreakerStrategyOptions<TResult> : ResilienceStrategyOptions
+{
+    /// <summary>
+    /// The default name of the strategy.
+    /// </summary>
+    public const string DefaultName = "AttemptAwareCircuitBreaker";
+
+    /// <summary>
+    /// Initializes a new instance of the <see cref="AttemptAwareCircuitBreakerStrategyOptions{TResult}"/> class.
+    /// </summary>
+    public AttemptAwareCircuitBreakerStrategyOptions() => Name = DefaultName;
+
+    /// <summary>
+    /// Gets or sets the failure ratio at which the circuit opens: failed attempts divided by counted attempts
+    /// (successes and failures; ignored attempts are not counted) within <see cref="SamplingDuration"/>.
+    /// </summary>
+    /// <value>A ratio from 0 to 1. The default value is 0.1 (10 %), as in Polly.</value>
+    [ValueRange(0, 1.0)]
+    public double FailureRatio { get; set; } = 0.1;
+
+    /// <summary>
+    /// Gets or sets the minimum number of counted attempts within <see cref="SamplingDuration"/> before the failure ratio can open the circuit.
+    /// </summary>
+    /// <value>The default value is 100, as in Polly. The value must be 2 or greater.</value>
+    [ValueRange(2, int.MaxValue)]
+    public int MinimumThroughput { get; set; } = 100;
+
+    /// <summary>
+    /// Gets or sets the length of the sliding window over which the failure ratio is computed.
+    /// </summary>
+    /// <value>The default value is 30 seconds, as in Polly. The value must be between 0.5 seconds and 1 day.</value>
+    [ValueRange(typeof(TimeSpan), "00:00:00.500", "1.00:00:00")]
+    public TimeSpan SamplingDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Gets or sets how long the circuit stays open before it admits half-open probes. Measured from the moment the circuit opens.
+    /// </summary>
+    /// <value>The default value is 5 seconds, as in Polly. The value must be between 0.5 seconds and 1 day.</value>
+    [ValueRange(typeof(TimeSpan), "00:00:00.500", "1.00:00:00")]
+    public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Gets or sets a generator of the break duration, for example to back off exponentially while the downstream stays down.
+    /// When it returns a value of zero or less, <see cref="BreakDuration"/> is used.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>: every break lasts <see cref="BreakDuration"/>.</value>
+    public Func<BreakDurationGeneratorArguments, ValueTask<TimeSpan>>? BreakDurationGenerator { get; set; }
+
+    /// <summary>
+    /// Gets or sets the number of consecutive failed attempts that opens the circuit, whatever the failure ratio.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/> (the rule is off). When set, it must be 1 or greater.</value>
+    [ValueRange(1, int.MaxValue)]
+    public int? ConsecutiveFailureThreshold { get; set; }
+
+    /// <summary>
+    /// Gets or sets how many probe attempts the half-open circuit admits at once. Every other caller is rejected while they run.
+    /// </summary>
+    /// <value>The default value is 1. The value must be between 1 and 1000.</value>
+    [ValueRange(1, 1000)]
+    public int HalfOpenMaxProbes { get; set; } = 1;
+
+    /// <summary>
+    /// Gets or sets how many successful probes close the circuit. Any failed probe opens it again with a fresh break.
+    /// </summary>
+    /// <value>The default value is 1. The value must be between 1 and 1000.</value>
+    [ValueRange(1, 1000)]
+    public int HalfOpenSuccessThreshold { get; set; } = 1;
+
+    /// <summary>
+    /// Gets or sets the classifier that sorts every attempt's outcome into an <see cref="OutcomeClass"/>.
+    /// </summary>
+    /// <value>
+    /// The default is <see cref="OutcomeClassifiers.Default{TResult}"/>: results succeed, the caller's cancellation is ignored,
+    /// any other exception is a transient failure. This property is required.
+    /// </value>
+    /// <remarks>
+    /// A classifier that throws makes the attempt a <see cref="OutcomeClass.PermanentFailure"/> whose outcome is the classifier's exception;
+    /// it is reported in telemetry and never leaves a half-open probe slot taken.
+    /// </remarks>
+    [Required]
+    public Func<OutcomeClassifierArguments<TResult>, ValueTask<OutcomeClass>> Classifier { get; set; } = OutcomeClassifiers.Default;
+
+    /// <summary>
+    /// Gets or sets the event raised when the circuit opens.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public Func<OnCircuitOpenedArguments<TResult>, ValueTask>? OnOpened { get; set; }
+
+    /// <summary>
+    /// Gets or sets the event raised when the circuit closes.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public Func<OnCircuitClosedArguments<TResult>, ValueTask>? OnClosed { get; set; }
+
+    /// <summary>
+    /// Gets or sets the event raised when the circuit goes half-open.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public Func<OnCircuitHalfOpenedArguments, ValueTask>? OnHalfOpened { get; set; }
+
+    /// <summary>
+    /// Gets or sets the state provider, which reads the circuit's state and statistics.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public AttemptAwareCircuitBreakerStateProvider? StateProvider { get; set; }
+
+    /// <summary>
+    /// Gets or sets the manual control, which isolates (forces open) or closes the circuit.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public AttemptAwareCircuitBreakerManualControl? ManualControl { get; set; }
+}

@@ -1,0 +1,23 @@
+namespace Polly.AttemptAwareBreaker;
+
+/// <summary>
+/// The names of the telemetry events the attempt-aware circuit breaker reports through Polly's telemetry.
+/// The state-change events carry the same names as Polly's own circuit breaker, so dashboards keep working.
+/// </summary>
+public static class BreakerTelemetry
+{
+    /// <summary>The circuit opened (Polly's event name).</summary>
+    public const string OnCircuitOpened = "OnCircuitOpened";
+
+    /// <summary>The circuit closed (Polly's event name).</summary>
+    public const string OnCircuitClosed = "OnCircuitClosed";
+
+    /// <summary>The circuit went half-open (Polly's event name).</summary>
+    public const string OnCircuitHalfOpened = "OnCircuitHalfOpened";
+
+    /// <summary>A downstream attempt failed; the arguments carry the attempt number and the class.</summary>
+    public const string OnAttemptFailed = "OnAttemptFailed";
+
+    /// <summary>The outcome classifier threw; the attempt counts as a permanent failure.</summary>
+    public const string OnClassifierFailed = "OnClassifierFailed";
+}

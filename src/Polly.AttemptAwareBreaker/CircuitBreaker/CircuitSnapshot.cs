@@ -1,0 +1,87 @@
+using Polly.CircuitBreaker;
+
+namespace Polly.AttemptAwareBreaker;
+
+/// <summary>
+/// A consistent, point-in-time copy of an attempt-aware circuit breaker's state and statistics.
+/// </summary>
+public sealed class CircuitSnapshot
+{
+    internal CircuitSnapshot(
+        CircuitState state,
+        int consecutiveFailures,
+        OutcomeCounts windowAttempts,
+        OutcomeCounts windowOperations,
+        long windowRejections,
+        OutcomeCounts totalAttempts,
+        OutcomeCounts totalOperations,
+        long totalRejections,
+        int halfOpenProbesInFlight,
+        TimeSpan? retryAfter,
+        DateTimeOffset? lastFailureTime,
+        Exception? lastFailureException,
+        DateTimeOffset? lastStateChange,
+        DateTimeOffset timestamp)
+    {
+        State = state;
+        ConsecutiveFailures = consecutiveFailures;
+        WindowAttempts = windowAttempts;
+        WindowOperations = windowOperations;
+        WindowRejections = windowRejections;
+        TotalAttempts = totalAttempts;
+        TotalOperations = totalOperations;
+        TotalRejections = totalRejections;
+        HalfOpenProbesInFlight = halfOpenProbesInFlight;
+        RetryAfter = retryAfter;
+        LastFailureTime = lastFailureTime;
+        LastFailureException = lastFailureException;
+        LastStateChange = lastStateChange;
+        Timestamp = timestamp;
+    }
+
+    /// <summary>Gets the state of the circuit.</summary>
+    public CircuitState State { get; }
+
+    /// <summary>Gets the number of failed attempts since the last successful one (ignored attempts do not break the run).</summary>
+    public int ConsecutiveFailures { get; }
+
+    /// <summary>Gets the downstream attempts within the sampling window, by class.</summary>
+    public OutcomeCounts WindowAttempts { get; }
+
+    /// <summary>Gets the operations within the sampling window, by the class of their latest attempt.</summary>
+    public OutcomeCounts WindowOperations { get; }
+
+    /// <summary>Gets the number of calls rejected by the open, isolated or saturated half-open circuit within the sampling window.</summary>
+    public long WindowRejections { get; }
+
+    /// <summary>Gets the downstream attempts since the breaker was created, by class.</summary>
+    public OutcomeCounts TotalAttempts { get; }
+
+    /// <summary>Gets the operations since the breaker was created, by the class of their latest attempt.</summary>
+    public OutcomeCounts TotalOperations { get; }
+
+    /// <summary>Gets the number of rejected calls since the breaker was created.</summary>
+    public long TotalRejections { get; }
+
+    /// <summary>Gets the number of half-open probes admitted and not yet finished.</summary>
+    public int HalfOpenProbesInFlight { get; }
+
+    /// <summary>Gets the time left in the current break when the circuit is open; otherwise <see langword="null"/>.</summary>
+    public TimeSpan? RetryAfter { get; }
+
+    /// <summary>Gets the time of the latest failed attempt, if any.</summary>
+    public DateTimeOffset? LastFailureTime { get; }
+
+    /// <summary>Gets the exception of the latest failed attempt, if it failed with one.</summary>
+    public Exception? LastFailureException { get; }
+
+    /// <summary>Gets the time of the latest state change, if any.</summary>
+    public DateTimeOffset? LastStateChange { get; }
+
+    /// <summary>Gets the time this snapshot was taken.</summary>
+    public DateTimeOffset Timestamp { get; }
+
+    /// <inheritdoc/>
+    public override string ToString()
+        => $"{State}; consecutive failures {ConsecutiveFailures}; window attempts: {WindowAttempts}; window operations: {WindowOperations}; rejections {WindowRejections}";
+}

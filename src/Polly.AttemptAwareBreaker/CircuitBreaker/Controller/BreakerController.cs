@@ -1,0 +1,456 @@
+using Polly.CircuitBreaker;
+using Polly.Telemetry;
+
+namespace Polly.AttemptAwareBreaker.CircuitBreaker.Controller;
+
+/// <summary>
+/// The state machine of one attempt-aware circuit: closed, open, half-open with a bounded number of probe slots, isolated.
+/// One short lock guards every change; the closed-path admission reads the state without it.
+/// User callbacks run after the lock is released.
+/// </summary>
+/// <typeparam name="T">The type of result.</typeparam>
+internal sealed class BreakerController<T> : IBreakerControl
+{
+    private readonly object _lock = new();
+    private readonly TimeProvider _timeProvider;
+    private readonly ResilienceStrategyTelemetry _telemetry;
+    private readonly SlidingWindow _window;
+    private readonly double _failureRatio;
+    private readonly int _minimumThroughput;
+    private readonly int _consecutiveFailureThreshold;
+    private readonly TimeSpan _breakDuration;
+    private readonly Func<BreakDurationGeneratorArguments, ValueTask<TimeSpan>>? _breakDurationGenerator;
+    private readonly int _halfOpenSuccessThreshold;
+    private readonly Func<OnCircuitOpenedArguments<T>, ValueTask>? _onOpened;
+    private readonly Func<OnCircuitClosedArguments<T>, ValueTask>? _onClosed;
+    private readonly Func<OnCircuitHalfOpenedArguments, ValueTask>? _onHalfOpened;
+
+    // Half-open probe slots: the lease held in each slot (0 = free) and when it was admitted.
+    private readonly long[] _slotLease;
+    private readonly long[] _slotAdmittedAt;
+
+    private readonly long[] _totalAttempts = new long[4];
+    private readonly long[] _totalOperations = new long[4];
+    private long _totalRejections;
+
+    private int _state; // CircuitState, read without the lock on the closed path
+    private long _generation;
+    private long _openUntil;
+    private long _leaseTicks;
+    private TimeSpan _currentBreak;
+    private int _consecutiveFailures;
+    private int _probesInFlight;
+    private long _nextLeaseId;
+    private int _halfOpenSuccesses;
+    private int _halfOpenAttempts;
+    private DateTimeOffset? _lastFailureTime;
+    private Exception? _lastFailureException;
+    private DateTimeOffset? _lastStateChange;
+
+    public BreakerController(AttemptAwareCircuitBreakerStrategyOptions<T> options, TimeProvider timeProvider, ResilienceStrategyTelemetry telemetry)
+    {
+        _timeProvider = timeProvider;
+        _telemetry = telemetry;
+        _failureRatio = options.FailureRatio;
+        _minimumThroughput = options.MinimumThroughput;
+        _consecutiveFailureThreshold = options.ConsecutiveFailureThreshold ?? 0;
+        _breakDuration = options.BreakDuration;
+        _breakDurationGenerator = options.BreakDurationGenerator;
+        _halfOpenSuccessThreshold = options.HalfOpenSuccessThreshold;
+        _onOpened = options.OnOpened;
+        _onClosed = options.OnClosed;
+        _onHalfOpened = options.OnHalfOpened;
+        _slotLease = new long[options.HalfOpenMaxProbes];
+        _slotAdmittedAt = new long[options.HalfOpenMaxProbes];
+        _window = new SlidingWindow(ToTimestampTicks(options.SamplingDuration));
+        _currentBreak = _breakDuration;
+        _leaseTicks = ToTimestampTicks(_breakDuration);
+    }
+
+    public CircuitState State => (CircuitState)Volatile.Read(ref _state);
+
+    /// <summary>
+    /// Asks for permission to make one attempt. Closed: granted without a lock. Open: rejected until the break ends,
+    /// then half-open. Half-open: granted while a probe slot is free (slots whose probe outlived the break are reclaimed).
+    /// </summary>
+    /// <returns><see langword="true"/> when the attempt may go ahead.</returns>
+    public bool TryAcquire(OperationRecord? operation, out AttemptTicket ticket, out ExecutionRejectedException? rejection, out Transition transition)
+    {
+        var attemptNumber = operation?.Attempts ?? 0;
+        transition = Transition.None;
+        rejection = null;
+
+        if (Volatile.Read(ref _state) == (int)CircuitState.Closed)
+        {
+            operation?.Attempts = attemptNumber + 1;
+            ticket = new AttemptTicket(operation, attemptNumber, -1, 0);
+            return true;
+        }
+
+        lock (_lock)
+        {
+            var now = _timeProvider.GetTimestamp();
+            switch ((CircuitState)_state)
+            {
+                case CircuitState.Closed:
+                    operation?.Attempts = attemptNumber + 1;
+                    ticket = new AttemptTicket(operation, attemptNumber, -1, 0);
+                    return true;
+
+                case CircuitState.Open when now < _openUntil:
+                    var retryAfter = ElapsedTime(now, _openUntil);
+                    var message = $"The circuit is open: calls are rejected for another {FormatTime(retryAfter)}.";
+                    rejection = _lastFailureException is { } cause
+                        ? new BrokenCircuitException(message, retryAfter, cause)
+                        : new BrokenCircuitException(message, retryAfter);
+                    break;
+
+                case CircuitState.Open:
+                    _state = (int)CircuitState.HalfOpen;
+                    _generation++;
+                    _halfOpenSuccesses = 0;
+                    _probesInFlight = 0;
+                    Array.Clear(_slotLease, 0, _slotLease.Length);
+                    _lastStateChange = _timeProvider.GetUtcNow();
+                    transition = Transition.HalfOpened(_generation);
+                    goto case CircuitState.HalfOpen;
+
+                case CircuitState.HalfOpen:
+                    if (TryTakeProbeSlot(now, out var slot, out var lease))
+                    {
+                        operation?.Attempts = attemptNumber + 1;
+                        ticket = new AttemptTicket(operation, attemptNumber, slot, lease);
+                        return true;
+                    }
+
+                    var wait = EarliestLeaseExpiry(now);
+                    rejection = new BrokenCircuitException(
+                        $"The circuit is half-open and all {_slotLease.Length} probe slot(s) are taken: calls are rejected for up to another {FormatTime(wait)}.",
+                        wait);
+                    break;
+
+                default:
+                    rejection = new IsolatedCircuitException("The circuit is isolated (held open by manual control) and is not allowing calls.");
+                    break;
+            }
+
+            _totalRejections++;
+            _window.Current(now).Rejections++;
+        }
+
+        _telemetry.SetTelemetrySource(rejection);
+        ticket = default;
+        return false;
+    }
+
+    /// <summary>
+    /// Records the outcome of an admitted attempt and applies the trip and half-open rules.
+    /// </summary>
+    /// <returns>The state change the outcome caused, if any; the caller raises its events with <see cref="RaiseAsync"/>.</returns>
+    public Transition Report(in AttemptTicket ticket, OutcomeClass outcomeClass, Exception? exception)
+    {
+        var cls = (int)outcomeClass;
+        var isFailure = outcomeClass is OutcomeClass.TransientFailure or OutcomeClass.PermanentFailure;
+
+        lock (_lock)
+        {
+            var now = _timeProvider.GetTimestamp();
+            Count(ticket.Operation, cls, now);
+
+            if (isFailure)
+            {
+                _consecutiveFailures++;
+                _lastFailureTime = _timeProvider.GetUtcNow();
+                _lastFailureException = exception;
+            }
+            else if (outcomeClass == OutcomeClass.Success)
+            {
+                _consecutiveFailures = 0;
+            }
+
+            var state = (CircuitState)_state;
+            if (state == CircuitState.HalfOpen && ticket.IsProbe && _slotLease[ticket.ProbeSlot] == ticket.LeaseId)
+            {
+                _slotLease[ticket.ProbeSlot] = 0;
+                _probesInFlight--;
+                return outcomeClass switch
+                {
+                    OutcomeClass.Success when ++_halfOpenSuccesses >= _halfOpenSuccessThreshold => CloseNeedsLock(),
+                    OutcomeClass.TransientFailure or OutcomeClass.PermanentFailure => OpenNeedsLock(now, 1, 1, ++_halfOpenAttempts),
+                    _ => Transition.None,
+                };
+            }
+
+            if (state != CircuitState.Closed || !isFailure)
+            {
+                return Transition.None;
+            }
+
+            if (_consecutiveFailureThreshold > 0 && _consecutiveFailures >= _consecutiveFailureThreshold)
+            {
+                _window.SumHealth(now, out var s, out var f);
+                return OpenNeedsLock(now, s + f == 0 ? 1 : (double)f / (s + f), _consecutiveFailures, 0);
+            }
+
+            _window.SumHealth(now, out var successes, out var failures);
+            var throughput = successes + failures;
+            var ratio = (double)failures / throughput;
+            if (throughput >= _minimumThroughput && ratio >= _failureRatio)
+            {
+                return OpenNeedsLock(now, ratio, (int)Math.Min(failures, int.MaxValue), 0);
+            }
+
+            return Transition.None;
+        }
+    }
+
+    /// <summary>
+    /// Raises the events of a state change: computes a generated break duration, calls the user's callback, reports telemetry.
+    /// </summary>
+    public ValueTask RaiseAsync(Transition transition, ResilienceContext context, Outcome<T> outcome) => transition.Kind switch
+    {
+        TransitionKind.Opened => RaiseOpenedAsync(transition, context, outcome, isManual: false),
+        TransitionKind.Closed => RaiseClosedAsync(context, outcome, isManual: false),
+        TransitionKind.HalfOpened => RaiseHalfOpenedAsync(context),
+        _ => default,
+    };
+
+    public async ValueTask IsolateAsync(ResilienceContext context)
+    {
+        lock (_lock)
+        {
+            _state = (int)CircuitState.Isolated;
+            _generation++;
+            ClearProbesNeedsLock();
+            _lastStateChange = _timeProvider.GetUtcNow();
+        }
+
+        _telemetry.Report(new(ResilienceEventSeverity.Error, BreakerTelemetry.OnCircuitOpened), context, default(Outcome<T>), new OnCircuitOpenedArguments<T>(context, default, TimeSpan.MaxValue, isManual: true));
+        if (_onOpened is { } onOpened)
+        {
+            await onOpened(new OnCircuitOpenedArguments<T>(context, default, TimeSpan.MaxValue, isManual: true)).ConfigureAwait(context.ContinueOnCapturedContext);
+        }
+    }
+
+    public async ValueTask CloseAsync(ResilienceContext context)
+    {
+        lock (_lock)
+        {
+            _ = CloseNeedsLock();
+        }
+
+        await RaiseClosedAsync(context, default, isManual: true).ConfigureAwait(context.ContinueOnCapturedContext);
+    }
+
+    /// <summary>Puts the circuit into the isolated state without raising events; used when a manual control starts isolated.</summary>
+    public void IsolateSilently()
+    {
+        lock (_lock)
+        {
+            _state = (int)CircuitState.Isolated;
+            _generation++;
+            ClearProbesNeedsLock();
+            _lastStateChange = _timeProvider.GetUtcNow();
+        }
+    }
+
+    public CircuitSnapshot GetSnapshot()
+    {
+        lock (_lock)
+        {
+            var now = _timeProvider.GetTimestamp();
+            _window.Sum(now, out var windowAttempts, out var windowOperations, out var windowRejections);
+            var state = (CircuitState)_state;
+            TimeSpan? retryAfter = state == CircuitState.Open ? ElapsedTime(now, Math.Max(now, _openUntil)) : null;
+            return new CircuitSnapshot(
+                state,
+                _consecutiveFailures,
+                windowAttempts,
+                windowOperations,
+                windowRejections,
+                ToCounts(_totalAttempts),
+                ToCounts(_totalOperations),
+                _totalRejections,
+                _probesInFlight,
+                retryAfter,
+                _lastFailureTime,
+                _lastFailureException,
+                _lastStateChange,
+                _timeProvider.GetUtcNow());
+        }
+    }
+
+    private static OutcomeCounts ToCounts(long[] counts) => new(counts[0], counts[1], counts[2], counts[3]);
+
+    private static string FormatTime(TimeSpan time) => $"{time.TotalMilliseconds:0.###} ms";
+
+    private void Count(OperationRecord? operation, int cls, long now)
+    {
+        var bucket = _window.Current(now);
+        bucket.Attempts[cls]++;
+        _totalAttempts[cls]++;
+
+        if (operation is null)
+        {
+            // A single-attempt operation (the gate without a context).
+            bucket.Operations[cls]++;
+            _totalOperations[cls]++;
+            return;
+        }
+
+        // An operation is counted once, in the class of its latest attempt: move it out of its previous class.
+        if (operation.CountedClass >= 0)
+        {
+            _totalOperations[operation.CountedClass]--;
+            if (_window.Find(operation.CountedBucketId, now) is { } previous)
+            {
+                previous.Operations[operation.CountedClass]--;
+            }
+        }
+
+        bucket.Operations[cls]++;
+        _totalOperations[cls]++;
+        operation.CountedClass = cls;
+        operation.CountedBucketId = bucket.Id;
+    }
+
+    private bool TryTakeProbeSlot(long now, out int slot, out long lease)
+    {
+        // A probe that has not reported within the lease (the break duration) gives its slot up, so a hung probe cannot wedge the circuit.
+        for (var i = 0; i < _slotLease.Length; i++)
+        {
+            if (_slotLease[i] != 0 && now - _slotAdmittedAt[i] >= _leaseTicks)
+            {
+                _slotLease[i] = 0;
+                _probesInFlight--;
+            }
+        }
+
+        for (var i = 0; i < _slotLease.Length; i++)
+        {
+            if (_slotLease[i] == 0)
+            {
+                _slotLease[i] = lease = ++_nextLeaseId;
+                _slotAdmittedAt[i] = now;
+                _probesInFlight++;
+                slot = i;
+                return true;
+            }
+        }
+
+        slot = -1;
+        lease = 0;
+        return false;
+    }
+
+    private TimeSpan EarliestLeaseExpiry(long now)
+    {
+        var earliest = long.MaxValue;
+        foreach (var admittedAt in _slotAdmittedAt)
+        {
+            earliest = Math.Min(earliest, admittedAt + _leaseTicks);
+        }
+
+        return ElapsedTime(now, Math.Max(now, earliest));
+    }
+
+    private Transition OpenNeedsLock(long now, double failureRate, int failureCount, int halfOpenAttempts)
+    {
+        _state = (int)CircuitState.Open;
+        _generation++;
+        _currentBreak = _breakDuration;
+        _leaseTicks = ToTimestampTicks(_breakDuration);
+        _openUntil = now + _leaseTicks;
+        ClearProbesNeedsLock();
+        _lastStateChange = _timeProvider.GetUtcNow();
+        return Transition.Opened(_generation, failureRate, failureCount, halfOpenAttempts);
+    }
+
+    private Transition CloseNeedsLock()
+    {
+        _state = (int)CircuitState.Closed;
+        _generation++;
+        _consecutiveFailures = 0;
+        _halfOpenAttempts = 0;
+        ClearProbesNeedsLock();
+        _window.Reset();
+        _lastStateChange = _timeProvider.GetUtcNow();
+        return Transition.Closed(_generation);
+    }
+
+    private void ClearProbesNeedsLock()
+    {
+        Array.Clear(_slotLease, 0, _slotLease.Length);
+        _probesInFlight = 0;
+        _halfOpenSuccesses = 0;
+    }
+
+    private async ValueTask RaiseOpenedAsync(Transition transition, ResilienceContext context, Outcome<T> outcome, bool isManual)
+    {
+        var breakDuration = _breakDuration;
+        if (_breakDurationGenerator is { } generator)
+        {
+            var generated = await generator(new BreakDurationGeneratorArguments(transition.FailureRate, transition.FailureCount, context, transition.HalfOpenAttempts))
+                .ConfigureAwait(context.ContinueOnCapturedContext);
+            if (generated > TimeSpan.Zero)
+            {
+                breakDuration = generated;
+                lock (_lock)
+                {
+                    // The break is measured from the moment of opening; apply it only if no later transition happened meanwhile.
+                    if (_generation == transition.Generation)
+                    {
+                        var ticks = ToTimestampTicks(generated);
+                        _openUntil = _openUntil - _leaseTicks + ticks;
+                        _leaseTicks = ticks;
+                        _currentBreak = generated;
+                    }
+                }
+            }
+        }
+
+        var args = new OnCircuitOpenedArguments<T>(context, outcome, breakDuration, isManual);
+        _telemetry.Report(new(ResilienceEventSeverity.Error, BreakerTelemetry.OnCircuitOpened), context, outcome, args);
+        if (_onOpened is { } onOpened)
+        {
+            await onOpened(args).ConfigureAwait(context.ContinueOnCapturedContext);
+        }
+    }
+
+    private async ValueTask RaiseClosedAsync(ResilienceContext context, Outcome<T> outcome, bool isManual)
+    {
+        var args = new OnCircuitClosedArguments<T>(context, outcome, isManual);
+        _telemetry.Report(new(ResilienceEventSeverity.Information, BreakerTelemetry.OnCircuitClosed), context, outcome, args);
+        if (_onClosed is { } onClosed)
+        {
+            await onClosed(args).ConfigureAwait(context.ContinueOnCapturedContext);
+        }
+    }
+
+    private async ValueTask RaiseHalfOpenedAsync(ResilienceContext context)
+    {
+        var args = new OnCircuitHalfOpenedArguments(context);
+        _telemetry.Report(new(ResilienceEventSeverity.Warning, BreakerTelemetry.OnCircuitHalfOpened), context, args);
+        if (_onHalfOpened is { } onHalfOpened)
+        {
+            await onHalfOpened(args).ConfigureAwait(context.ContinueOnCapturedContext);
+        }
+    }
+
+    private long ToTimestampTicks(TimeSpan time)
+        => (long)(time.Ticks * ((double)_timeProvider.TimestampFrequency / TimeSpan.TicksPerSecond));
+
+    private TimeSpan ElapsedTime(long from, long to) => _timeProvider.GetElapsedTime(from, to);
+
+    /// <summary>Gets the length of the current break; used by tests and diagnostics.</summary>
+    internal TimeSpan CurrentBreak
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _currentBreak;
+            }
+        }
+    }
+}

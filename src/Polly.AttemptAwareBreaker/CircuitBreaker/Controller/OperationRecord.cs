@@ -1,0 +1,24 @@
+namespace Polly.AttemptAwareBreaker.CircuitBreaker.Controller;
+
+/// <summary>
+/// What one breaker knows about one operation (one call through the pipeline, with its retries):
+/// how many attempts it has made and where its latest attempt's class was counted.
+/// One instance lives with each pooled <see cref="ResilienceContext"/> and is reset when a new operation starts on it,
+/// so the closed path allocates nothing once the pool is warm.
+/// </summary>
+internal sealed class OperationRecord
+{
+    public int Attempts { get; set; }
+
+    /// <summary>Gets or sets the class the operation is counted in, or -1 when it is not counted yet.</summary>
+    public int CountedClass { get; set; } = -1;
+
+    public long CountedBucketId { get; set; }
+
+    public void Reset()
+    {
+        Attempts = 0;
+        CountedClass = -1;
+        CountedBucketId = 0;
+    }
+}

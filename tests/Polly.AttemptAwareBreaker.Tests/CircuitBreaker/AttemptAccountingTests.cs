@@ -1,0 +1,128 @@
+using Polly.AttemptAwareBreaker.Tests.TestUtilities;
+using Polly.Retry;
+
+namespace Polly.AttemptAwareBreaker.Tests.CircuitBreaker;
+
+public class AttemptAccountingTests
+{
+    private readonly FakeTimeProvider _time = new();
+    private readonly AttemptAwareCircuitBreakerStateProvider _provider = new();
+
+    [Fact]
+    public async Task Snapshot_TwoOperationsOfThreeAttempts_CountsSixAttemptsAndTwoOperations()
+    {
+        var pipeline = WithPollyRetry(maxRetries: 2);
+
+        await pipeline.RunAsync(Downstream.AlwaysFailing());
+        await pipeline.RunAsync(Downstream.AlwaysFailing());
+
+        var snapshot = _provider.GetSnapshot();
+        Assert.Equal(6, snapshot.WindowAttempts.TransientFailures);
+        Assert.Equal(2, snapshot.WindowOperations.TransientFailures);
+        Assert.Equal(2, snapshot.TotalOperations.Total);
+    }
+
+    [Fact]
+    public async Task Snapshot_OperationFailsThenSucceeds_CountsOperationOnceAsSuccess()
+    {
+        var pipeline = WithPollyRetry(maxRetries: 2);
+        var downstream = new Downstream { Behaviour = n => n < 3 ? throw new InvalidOperationException() : new(200) };
+
+        await pipeline.RunAsync(downstream);
+
+        var snapshot = _provider.GetSnapshot();
+        Assert.Equal(new OutcomeCounts(1, 2, 0, 0), snapshot.WindowAttempts);
+        Assert.Equal(new OutcomeCounts(1, 0, 0, 0), snapshot.WindowOperations);
+        Assert.Equal(new OutcomeCounts(1, 0, 0, 0), snapshot.TotalOperations);
+    }
+
+    [Fact]
+    public async Task Classifier_RetriedOperation_SeesZeroBasedAttemptNumbers()
+    {
+        var seen = new List<int>();
+        var options = new AttemptAwareCircuitBreakerStrategyOptions<int>
+        {
+            Classifier = args =>
+            {
+                seen.Add(args.AttemptNumber);
+                return OutcomeClassifiers.Default(args);
+            },
+        };
+        var pipeline = new ResiliencePipelineBuilder<int> { TimeProvider = _time }
+            .AddRetry(new RetryStrategyOptions<int> { MaxRetryAttempts = 2, Delay = TimeSpan.Zero })
+            .AddAttemptAwareCircuitBreaker(options)
+            .Build();
+
+        await pipeline.RunAsync(Downstream.AlwaysFailing());
+        await pipeline.RunAsync(Downstream.AlwaysFailing());
+
+        Assert.Equal([0, 1, 2, 0, 1, 2], seen);
+    }
+
+    [Fact]
+    public async Task Snapshot_Rejections_AreCountedSeparatelyFromAttempts()
+    {
+        var options = Breakers.Consecutive(1, _provider);
+        var pipeline = Breakers.Build(options, _time);
+
+        await pipeline.RunAsync(Downstream.AlwaysFailing());
+        await pipeline.RunAsync(new Downstream());
+        await pipeline.RunAsync(new Downstream());
+
+        var snapshot = _provider.GetSnapshot();
+        Assert.Equal(1, snapshot.WindowAttempts.Total);
+        Assert.Equal(2, snapshot.WindowRejections);
+        Assert.Equal(2, snapshot.TotalRejections);
+    }
+
+    [Fact]
+    public async Task Snapshot_AfterFailure_RecordsLastFailureTimeAndException()
+    {
+        var options = Breakers.Consecutive(10, _provider);
+        var pipeline = Breakers.Build(options, _time);
+        var failedAt = _time.GetUtcNow();
+
+        await pipeline.RunAsync(Downstream.AlwaysFailing());
+
+        var snapshot = _provider.GetSnapshot();
+        Assert.Equal(failedAt, snapshot.LastFailureTime);
+        Assert.IsType<InvalidOperationException>(snapshot.LastFailureException);
+        Assert.Equal(1, snapshot.ConsecutiveFailures);
+    }
+
+    [Fact]
+    public async Task Snapshot_WhenOpen_ReportsRetryAfterAndStateChangeTime()
+    {
+        var pipeline = Breakers.Build(Breakers.Consecutive(1, _provider), _time);
+        var openedAt = _time.GetUtcNow();
+        await pipeline.RunAsync(Downstream.AlwaysFailing());
+        _time.Advance(TimeSpan.FromSeconds(1));
+
+        var snapshot = _provider.GetSnapshot();
+
+        Assert.Equal(CircuitState.Open, snapshot.State);
+        Assert.Equal(TimeSpan.FromSeconds(4), snapshot.RetryAfter);
+        Assert.Equal(openedAt, snapshot.LastStateChange);
+    }
+
+    [Fact]
+    public async Task Snapshot_CircuitCloses_WindowIsReset()
+    {
+        var pipeline = Breakers.Build(Breakers.Consecutive(1, _provider), _time);
+        await pipeline.RunAsync(Downstream.AlwaysFailing());
+        _time.Advance(Breakers.Break);
+
+        await pipeline.RunAsync(new Downstream());
+
+        var snapshot = _provider.GetSnapshot();
+        Assert.Equal(0, snapshot.WindowAttempts.Total);
+        Assert.Equal(2, snapshot.TotalAttempts.Total);
+        Assert.Equal(0, snapshot.ConsecutiveFailures);
+    }
+
+    private ResiliencePipeline<int> WithPollyRetry(int maxRetries)
+        => new ResiliencePipelineBuilder<int> { TimeProvider = _time }
+            .AddRetry(new RetryStrategyOptions<int> { MaxRetryAttempts = maxRetries, Delay = TimeSpan.Zero })
+            .AddAttemptAwareCircuitBreaker(new AttemptAwareCircuitBreakerStrategyOptions<int> { StateProvider = _provider })
+            .Build();
+}

@@ -1,0 +1,215 @@
+using Polly.AttemptAwareBreaker.Tests.TestUtilities;
+
+namespace Polly.AttemptAwareBreaker.Tests.CircuitBreaker;
+
+public class HalfOpenStateTests
+{
+    private readonly FakeTimeProvider _time = new();
+    private readonly AttemptAwareCircuitBreakerStateProvider _provider = new();
+
+    [Fact]
+    public async Task Execute_AfterBreak_SuccessfulProbeClosesCircuit()
+    {
+        var pipeline = await OpenedPipelineAsync(Breakers.Consecutive(1, _provider));
+        _time.Advance(Breakers.Break);
+
+        var outcome = await pipeline.RunAsync(new Downstream());
+
+        Assert.Equal(200, outcome.Result);
+        Assert.Equal(CircuitState.Closed, _provider.CircuitState);
+    }
+
+    [Fact]
+    public async Task Execute_FailingProbe_ReopensWithFreshBreak()
+    {
+        var pipeline = await OpenedPipelineAsync(Breakers.Consecutive(1, _provider));
+        _time.Advance(Breakers.Break);
+        await pipeline.RunAsync(Downstream.AlwaysFailing());
+        _time.Advance(TimeSpan.FromSeconds(1));
+
+        var outcome = await pipeline.RunAsync(new Downstream());
+
+        Assert.Equal(CircuitState.Open, _provider.CircuitState);
+        Assert.Equal(TimeSpan.FromSeconds(4), Assert.IsType<BrokenCircuitException>(outcome.Exception).RetryAfter);
+    }
+
+    [Fact]
+    public async Task HalfOpenMaxProbes_Three_With200ConcurrentCallers_ExactlyThreeReachDownstream()
+    {
+        var options = Breakers.Consecutive(1, _provider);
+        options.HalfOpenMaxProbes = 3;
+        var pipeline = await OpenedPipelineAsync(options);
+        _time.Advance(Breakers.Break);
+        var release = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var downstream = new Downstream { Behaviour = _ => new(release.Task) };
+
+        var finished = 0;
+        var othersFinished = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var callers = Enumerable.Range(0, 200).Select(_ => Task.Run(async () =>
+        {
+            var outcome = await pipeline.RunAsync(downstream);
+            if (Interlocked.Increment(ref finished) == 197)
+            {
+                othersFinished.SetResult();
+            }
+
+            return outcome;
+        })).ToArray();
+
+        // Every caller but the admitted probes finishes without the downstream answering.
+        await othersFinished.Task.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        var rejected = callers.Count(c => c.IsCompleted && c.Result.Exception is BrokenCircuitException);
+
+        Assert.Equal(197, rejected);
+        Assert.Equal(3, downstream.Calls);
+        release.SetResult(200);
+        await Task.WhenAll(callers);
+    }
+
+    [Fact]
+    public async Task HalfOpenSuccessThreshold_Two_OneSuccessKeepsCircuitHalfOpen()
+    {
+        var options = Breakers.Consecutive(1, _provider);
+        options.HalfOpenSuccessThreshold = 2;
+        var pipeline = await OpenedPipelineAsync(options);
+        _time.Advance(Breakers.Break);
+
+        await pipeline.RunAsync(new Downstream());
+
+        Assert.Equal(CircuitState.HalfOpen, _provider.CircuitState);
+    }
+
+    [Fact]
+    public async Task HalfOpenSuccessThreshold_Two_SecondSuccessClosesCircuit()
+    {
+        var options = Breakers.Consecutive(1, _provider);
+        options.HalfOpenSuccessThreshold = 2;
+        var pipeline = await OpenedPipelineAsync(options);
+        _time.Advance(Breakers.Break);
+
+        await pipeline.RunAsync(new Downstream());
+        await pipeline.RunAsync(new Downstream());
+
+        Assert.Equal(CircuitState.Closed, _provider.CircuitState);
+    }
+
+    [Fact]
+    public async Task Execute_CancelledProbe_FreesItsSlot()
+    {
+        var pipeline = await OpenedPipelineAsync(Breakers.Consecutive(1, _provider));
+        _time.Advance(Breakers.Break);
+        using var cts = new CancellationTokenSource();
+        var cancelling = new Downstream
+        {
+            Behaviour = _ =>
+            {
+                cts.Cancel();
+                throw new OperationCanceledException(cts.Token);
+            },
+        };
+
+        var cancelled = await pipeline.RunAsync(cancelling, cts.Token);
+        var next = new Downstream();
+        var outcome = await pipeline.RunAsync(next);
+
+        Assert.IsType<OperationCanceledException>(cancelled.Exception);
+        Assert.Equal(1, next.Calls);
+        Assert.Equal(200, outcome.Result);
+    }
+
+    [Fact]
+    public async Task Execute_IgnoredProbe_FreesSlotWithoutClosing()
+    {
+        var options = Breakers.Consecutive(1, _provider);
+        options.Classifier = Breakers.StatusClassifier;
+        var pipeline = await OpenedPipelineAsync(options);
+        _time.Advance(Breakers.Break);
+
+        await pipeline.RunAsync(Downstream.Answering(404));
+
+        Assert.Equal(CircuitState.HalfOpen, _provider.CircuitState);
+        Assert.Equal(0, _provider.GetSnapshot().HalfOpenProbesInFlight);
+    }
+
+    [Fact]
+    public async Task Execute_HungProbe_NextProbeAdmittedAfterBreakDuration()
+    {
+        var pipeline = await OpenedPipelineAsync(Breakers.Consecutive(1, _provider));
+        _time.Advance(Breakers.Break);
+        var hung = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var hanging = pipeline.RunAsync(new Downstream { Behaviour = _ => new(hung.Task) });
+        var blocked = await pipeline.RunAsync(new Downstream());
+        _time.Advance(Breakers.Break);
+
+        var next = new Downstream();
+        var outcome = await pipeline.RunAsync(next);
+
+        Assert.IsType<BrokenCircuitException>(blocked.Exception);
+        Assert.Equal(1, next.Calls);
+        Assert.Equal(CircuitState.Closed, _provider.CircuitState);
+        hung.SetResult(200);
+        await hanging;
+    }
+
+    [Fact]
+    public async Task Execute_HungProbeFinishesLateAfterItsSlotExpired_DoesNotDecideForTheNewProbe()
+    {
+        var options = Breakers.Consecutive(1, _provider);
+        options.HalfOpenSuccessThreshold = 2;
+        var pipeline = await OpenedPipelineAsync(options);
+        _time.Advance(Breakers.Break);
+        var hung = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var hanging = pipeline.RunAsync(new Downstream { Behaviour = _ => new(hung.Task) });
+        _time.Advance(Breakers.Break);
+        var blocker = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var probe = pipeline.RunAsync(new Downstream { Behaviour = _ => new(blocker.Task) });
+
+        hung.SetResult(200);
+        await hanging;
+
+        Assert.Equal(CircuitState.HalfOpen, _provider.CircuitState);
+        Assert.Equal(1, _provider.GetSnapshot().HalfOpenProbesInFlight);
+        blocker.SetResult(200);
+        await probe;
+    }
+
+    [Fact]
+    public async Task Classifier_ThrowsOnProbe_SlotReleasedAndCircuitReopens()
+    {
+        var options = Breakers.Consecutive(1, _provider);
+        options.Classifier = args => args.Outcome.Result == 201 ? throw new FormatException("bad classifier") : OutcomeClassifiers.Default(args);
+        var pipeline = await OpenedPipelineAsync(options);
+        _time.Advance(Breakers.Break);
+
+        var outcome = await pipeline.RunAsync(Downstream.Answering(201));
+
+        Assert.IsType<FormatException>(outcome.Exception);
+        Assert.Equal(CircuitState.Open, _provider.CircuitState);
+        Assert.Equal(0, _provider.GetSnapshot().HalfOpenProbesInFlight);
+    }
+
+    [Fact]
+    public async Task OnHalfOpened_BreakEnds_IsRaisedOnceBeforeProbe()
+    {
+        var raised = 0;
+        var options = Breakers.Consecutive(1, _provider);
+        options.OnHalfOpened = _ =>
+        {
+            raised++;
+            return default;
+        };
+        var pipeline = await OpenedPipelineAsync(options);
+        _time.Advance(Breakers.Break);
+
+        await pipeline.RunAsync(new Downstream());
+
+        Assert.Equal(1, raised);
+    }
+
+    private async Task<ResiliencePipeline<int>> OpenedPipelineAsync(AttemptAwareCircuitBreakerStrategyOptions<int> options)
+    {
+        var pipeline = Breakers.Build(options, _time);
+        await pipeline.RunAsync(Downstream.AlwaysFailing());
+        return pipeline;
+    }
+}
