@@ -30,5 +30,28 @@ internal sealed class AttemptAwareCircuitBreakerResilienceStrategy<T> : Resilien
         Func<ResilienceContext, TState, ValueTask<Outcome<T>>> callback,
         ResilienceContext context,
         TState state)
-        => _attempt.ExecuteAsync(callback, context, state, _operations.Get(context));
+    {
+        var operation = _operations.Get(context);
+        operation.ActiveDepth++;
+        var pending = _attempt.ExecuteAsync(callback, context, state, operation);
+        if (pending.IsCompleted)
+        {
+            operation.ActiveDepth--;
+            return pending;
+        }
+
+        return LeaveWhenDoneAsync(pending, operation, context);
+    }
+
+    private static async ValueTask<Outcome<T>> LeaveWhenDoneAsync(ValueTask<Outcome<T>> pending, OperationRecord operation, ResilienceContext context)
+    {
+        try
+        {
+            return await pending.ConfigureAwait(context.ContinueOnCapturedContext);
+        }
+        finally
+        {
+            operation.ActiveDepth--;
+        }
+    }
 }

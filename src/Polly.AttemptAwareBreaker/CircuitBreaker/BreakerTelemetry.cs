@@ -1,7 +1,7 @@
 namespace Polly.AttemptAwareBreaker;
 
 /// <summary>
-/// The names of the telemetry events the attempt-aware circuit breaker reports through Polly's telemetry.
+/// The names of the telemetry events the attempt-aware circuit breaker and the composed retry report through Polly's telemetry.
 /// The state-change events carry the same names as Polly's own circuit breaker, so dashboards keep working.
 /// </summary>
 public static class BreakerTelemetry
@@ -17,6 +17,15 @@ public static class BreakerTelemetry
 
     /// <summary>A downstream attempt failed; the arguments carry the attempt number and the class.</summary>
     public const string OnAttemptFailed = "OnAttemptFailed";
+
+    /// <summary>A retry is about to wait and try again (Polly's event name); the arguments are Polly's <c>OnRetryArguments</c>.</summary>
+    public const string OnRetry = "OnRetry";
+
+    /// <summary>An attempt of the composed retry finished (Polly's event name); the arguments are Polly's <c>ExecutionAttemptArguments</c>.</summary>
+    public const string ExecutionAttempt = "ExecutionAttempt";
+
+    /// <summary>A transient failure was not retried because the retry budget was spent.</summary>
+    public const string OnRetryBudgetExhausted = "OnRetryBudgetExhausted";
 
     /// <summary>The outcome classifier threw; the attempt counts as a permanent failure.</summary>
     public const string OnClassifierFailed = "OnClassifierFailed";

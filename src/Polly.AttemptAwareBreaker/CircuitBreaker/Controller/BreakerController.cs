@@ -33,6 +33,9 @@ internal sealed class BreakerController<T> : IBreakerControl
     private readonly long[] _totalOperations = new long[4];
     private long _totalRejections;
 
+    // Cancelled when the circuit opens or is isolated, so retries waiting out a delay end at that moment; replaced when it closes or goes half-open.
+    private CancellationTokenSource _openedSignal = new();
+
     private int _state; // CircuitState, read without the lock on the closed path
     private long _generation;
     private long _openUntil;
@@ -68,6 +71,11 @@ internal sealed class BreakerController<T> : IBreakerControl
     }
 
     public CircuitState State => (CircuitState)Volatile.Read(ref _state);
+
+    /// <summary>
+    /// Gets a token that is cancelled when the circuit next opens or is isolated. Read it while the circuit is closed or half-open.
+    /// </summary>
+    public CancellationToken OpenedToken => Volatile.Read(ref _openedSignal).Token;
 
     /// <summary>
     /// Asks for permission to make one attempt. Closed: granted without a lock. Open: rejected until the break ends,
@@ -108,6 +116,7 @@ internal sealed class BreakerController<T> : IBreakerControl
                 case CircuitState.Open:
                     _state = (int)CircuitState.HalfOpen;
                     _generation++;
+                    RenewOpenedSignalNeedsLock();
                     _halfOpenSuccesses = 0;
                     _probesInFlight = 0;
                     Array.Clear(_slotLease, 0, _slotLease.Length);
@@ -149,59 +158,72 @@ internal sealed class BreakerController<T> : IBreakerControl
     /// <returns>The state change the outcome caused, if any; the caller raises its events with <see cref="RaiseAsync"/>.</returns>
     public Transition Report(in AttemptTicket ticket, OutcomeClass outcomeClass, Exception? exception)
     {
-        var cls = (int)outcomeClass;
-        var isFailure = outcomeClass is OutcomeClass.TransientFailure or OutcomeClass.PermanentFailure;
-
+        CancellationTokenSource signal;
+        Transition transition;
         lock (_lock)
         {
-            var now = _timeProvider.GetTimestamp();
-            Count(ticket.Operation, cls, now);
+            signal = _openedSignal;
+            transition = ReportNeedsLock(ticket, outcomeClass, exception);
+        }
 
-            if (isFailure)
-            {
-                _consecutiveFailures++;
-                _lastFailureTime = _timeProvider.GetUtcNow();
-                _lastFailureException = exception;
-            }
-            else if (outcomeClass == OutcomeClass.Success)
-            {
-                _consecutiveFailures = 0;
-            }
+        if (transition.Kind == TransitionKind.Opened)
+        {
+            SignalOpened(signal);
+        }
 
-            var state = (CircuitState)_state;
-            if (state == CircuitState.HalfOpen && ticket.IsProbe && _slotLease[ticket.ProbeSlot] == ticket.LeaseId)
-            {
-                _slotLease[ticket.ProbeSlot] = 0;
-                _probesInFlight--;
-                return outcomeClass switch
-                {
-                    OutcomeClass.Success when ++_halfOpenSuccesses >= _halfOpenSuccessThreshold => CloseNeedsLock(),
-                    OutcomeClass.TransientFailure or OutcomeClass.PermanentFailure => OpenNeedsLock(now, 1, 1, ++_halfOpenAttempts),
-                    _ => Transition.None,
-                };
-            }
+        return transition;
+    }
 
-            if (state != CircuitState.Closed || !isFailure)
-            {
-                return Transition.None;
-            }
+    private Transition ReportNeedsLock(in AttemptTicket ticket, OutcomeClass outcomeClass, Exception? exception)
+    {
+        var cls = (int)outcomeClass;
+        var isFailure = outcomeClass is OutcomeClass.TransientFailure or OutcomeClass.PermanentFailure;
+        var now = _timeProvider.GetTimestamp();
+        Count(ticket.Operation, cls, now);
 
-            if (_consecutiveFailureThreshold > 0 && _consecutiveFailures >= _consecutiveFailureThreshold)
-            {
-                _window.SumHealth(now, out var s, out var f);
-                return OpenNeedsLock(now, s + f == 0 ? 1 : (double)f / (s + f), _consecutiveFailures, 0);
-            }
+        if (isFailure)
+        {
+            _consecutiveFailures++;
+            _lastFailureTime = _timeProvider.GetUtcNow();
+            _lastFailureException = exception;
+        }
+        else if (outcomeClass == OutcomeClass.Success)
+        {
+            _consecutiveFailures = 0;
+        }
 
-            _window.SumHealth(now, out var successes, out var failures);
-            var throughput = successes + failures;
-            var ratio = (double)failures / throughput;
-            if (throughput >= _minimumThroughput && ratio >= _failureRatio)
+        var state = (CircuitState)_state;
+        if (state == CircuitState.HalfOpen && ticket.IsProbe && _slotLease[ticket.ProbeSlot] == ticket.LeaseId)
+        {
+            _slotLease[ticket.ProbeSlot] = 0;
+            _probesInFlight--;
+            return outcomeClass switch
             {
-                return OpenNeedsLock(now, ratio, (int)Math.Min(failures, int.MaxValue), 0);
-            }
+                OutcomeClass.Success when ++_halfOpenSuccesses >= _halfOpenSuccessThreshold => CloseNeedsLock(),
+                OutcomeClass.TransientFailure or OutcomeClass.PermanentFailure => OpenNeedsLock(now, 1, 1, ++_halfOpenAttempts),
+                _ => Transition.None,
+            };
+        }
 
+        if (state != CircuitState.Closed || !isFailure)
+        {
             return Transition.None;
         }
+
+        _window.SumHealth(now, out var successes, out var failures);
+        var throughput = successes + failures;
+        var ratio = (double)failures / throughput;
+        if (_consecutiveFailureThreshold > 0 && _consecutiveFailures >= _consecutiveFailureThreshold)
+        {
+            return OpenNeedsLock(now, ratio, _consecutiveFailures, 0);
+        }
+
+        if (throughput >= _minimumThroughput && ratio >= _failureRatio)
+        {
+            return OpenNeedsLock(now, ratio, (int)Math.Min(failures, int.MaxValue), 0);
+        }
+
+        return Transition.None;
     }
 
     /// <summary>
@@ -217,13 +239,7 @@ internal sealed class BreakerController<T> : IBreakerControl
 
     public async ValueTask IsolateAsync(ResilienceContext context)
     {
-        lock (_lock)
-        {
-            _state = (int)CircuitState.Isolated;
-            _generation++;
-            ClearProbesNeedsLock();
-            _lastStateChange = _timeProvider.GetUtcNow();
-        }
+        IsolateSilently();
 
         _telemetry.Report(new(ResilienceEventSeverity.Error, BreakerTelemetry.OnCircuitOpened), context, default(Outcome<T>), new OnCircuitOpenedArguments<T>(context, default, TimeSpan.MaxValue, isManual: true));
         if (_onOpened is { } onOpened)
@@ -245,13 +261,17 @@ internal sealed class BreakerController<T> : IBreakerControl
     /// <summary>Puts the circuit into the isolated state without raising events; used when a manual control starts isolated.</summary>
     public void IsolateSilently()
     {
+        CancellationTokenSource signal;
         lock (_lock)
         {
+            signal = _openedSignal;
             _state = (int)CircuitState.Isolated;
             _generation++;
             ClearProbesNeedsLock();
             _lastStateChange = _timeProvider.GetUtcNow();
         }
+
+        SignalOpened(signal);
     }
 
     public CircuitSnapshot GetSnapshot()
@@ -370,12 +390,34 @@ internal sealed class BreakerController<T> : IBreakerControl
     {
         _state = (int)CircuitState.Closed;
         _generation++;
+        RenewOpenedSignalNeedsLock();
         _consecutiveFailures = 0;
         _halfOpenAttempts = 0;
         ClearProbesNeedsLock();
         _window.Reset();
         _lastStateChange = _timeProvider.GetUtcNow();
         return Transition.Closed(_generation);
+    }
+
+    private void RenewOpenedSignalNeedsLock()
+    {
+        if (_openedSignal.IsCancellationRequested)
+        {
+            _openedSignal = new CancellationTokenSource();
+        }
+    }
+
+    /// <summary>Wakes every retry waiting out a delay. Called after the lock is released: cancellation runs callbacks inline.</summary>
+    private void SignalOpened(CancellationTokenSource signal)
+    {
+        try
+        {
+            signal.Cancel();
+        }
+        catch (AggregateException)
+        {
+            // A waiter's registration threw; the waiters that matter here only observe the token.
+        }
     }
 
     private void ClearProbesNeedsLock()

@@ -15,10 +15,14 @@ internal sealed class OperationRecord
 
     public long CountedBucketId { get; set; }
 
+    /// <summary>Gets or sets how many standalone breaker executions are running for this operation (more than 0 means "inside a breaker").</summary>
+    public int ActiveDepth { get; set; }
+
     public void Reset()
     {
         Attempts = 0;
         CountedClass = -1;
         CountedBucketId = 0;
+        ActiveDepth = 0;
     }
 }

@@ -12,11 +12,21 @@ internal sealed class OperationTracker
 {
     private static long _nextTrackerId;
 
+    /// <summary>
+    /// Gets the key under which the outermost standalone breaker of an operation publishes its record, so the composed retry can
+    /// tell that it has been placed inside a breaker.
+    /// </summary>
+    public static ResiliencePropertyKey<OperationRecord> OuterBreakerKey { get; } = new("Polly.AttemptAwareBreaker.OuterBreaker");
+
     private readonly ConditionalWeakTable<ResilienceContext, OperationRecord> _records = new();
     private readonly ResiliencePropertyKey<OperationRecord> _key;
 
     public OperationTracker()
         => _key = new($"Polly.AttemptAwareBreaker.Operation.{Interlocked.Increment(ref _nextTrackerId)}");
+
+    /// <summary>Returns <see langword="true"/> when a standalone breaker is executing around the current point of the operation.</summary>
+    public static bool IsInsideBreaker(ResilienceContext context)
+        => context.Properties.TryGetValue(OuterBreakerKey, out var record) && record.ActiveDepth > 0;
 
     public OperationRecord Get(ResilienceContext context)
     {
@@ -28,6 +38,11 @@ internal sealed class OperationTracker
         record = _records.GetOrCreateValue(context);
         record.Reset();
         context.Properties.Set(_key, record);
+        if (!context.Properties.TryGetValue(OuterBreakerKey, out _))
+        {
+            context.Properties.Set(OuterBreakerKey, record);
+        }
+
         return record;
     }
 }

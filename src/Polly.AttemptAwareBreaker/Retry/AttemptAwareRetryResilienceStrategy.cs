@@ -1,0 +1,178 @@
+using Polly.AttemptAwareBreaker.CircuitBreaker.Controller;
+using Polly.CircuitBreaker;
+using Polly.Retry;
+using Polly.Telemetry;
+
+namespace Polly.AttemptAwareBreaker.Retry;
+
+/// <summary>
+/// Retry (outer) and attempt-aware breaker (inner) as one strategy, so the order cannot be wrong: every attempt asks the breaker
+/// first, only transient failures are retried, rejections and half-open probes never are, a retry delay ends when the circuit
+/// opens, and a retry budget caps the extra load.
+/// </summary>
+/// <typeparam name="T">The type of result.</typeparam>
+internal sealed class AttemptAwareRetryResilienceStrategy<T> : ResilienceStrategy<T>, IDisposable
+{
+    private readonly BreakerController<T> _controller;
+    private readonly BreakerAttempt<T> _attempt;
+    private readonly OperationTracker _operations = new();
+    private readonly IDisposable? _manualControlRegistration;
+    private readonly AttemptAwareRetryStrategyOptions<T> _retry;
+    private readonly RetryBudget? _budget;
+    private readonly TimeProvider _timeProvider;
+    private readonly ResilienceStrategyTelemetry _telemetry;
+
+    public AttemptAwareRetryResilienceStrategy(
+        AttemptAwareRetryStrategyOptions<T> retry,
+        AttemptAwareCircuitBreakerStrategyOptions<T> breaker,
+        StrategyBuilderContext context)
+    {
+        _retry = retry;
+        _timeProvider = context.TimeProvider;
+        _telemetry = context.Telemetry;
+        _controller = new BreakerController<T>(breaker, context.TimeProvider, context.Telemetry);
+        _attempt = new BreakerAttempt<T>(_controller, breaker.Classifier, context.Telemetry);
+        _budget = retry.RetryBudget is { } budget ? new RetryBudget(budget, context.TimeProvider) : null;
+        breaker.StateProvider?.Initialize(_controller);
+        _manualControlRegistration = breaker.ManualControl?.Initialize(_controller);
+    }
+
+    public void Dispose() => _manualControlRegistration?.Dispose();
+
+    protected override async ValueTask<Outcome<T>> ExecuteCore<TState>(
+        Func<ResilienceContext, TState, ValueTask<Outcome<T>>> callback,
+        ResilienceContext context,
+        TState state)
+    {
+        if (OperationTracker.IsInsideBreaker(context))
+        {
+            return Outcome.FromException<T>(new InvalidOperationException(
+                "The attempt-aware retry runs inside an attempt-aware circuit breaker, so the breaker would see one outcome per operation " +
+                "instead of one per attempt. Remove the separate AddAttemptAwareCircuitBreaker call and configure the breaker through " +
+                "AddAttemptAwareRetryAndCircuitBreaker(retryOptions, circuitBreakerOptions), which adds both in the right order."));
+        }
+
+        var operation = _operations.Get(context);
+
+        for (var attemptNumber = 0; ; attemptNumber++)
+        {
+            var started = _timeProvider.GetTimestamp();
+            var result = await _attempt.ExecuteClassifiedAsync(callback, context, state, operation).ConfigureAwait(context.ContinueOnCapturedContext);
+            var outcome = result.Outcome;
+            var duration = _timeProvider.GetElapsedTime(started);
+            if (attemptNumber == 0 && !result.WasRejected)
+            {
+                // Only first attempts that reached the downstream earn retries.
+                _budget?.OnFirstAttempt();
+            }
+
+            var retryable = !result.WasRejected
+                && result.Class == OutcomeClass.TransientFailure
+                && !result.WasProbe
+                && !result.OpenedCircuit
+                && attemptNumber < _retry.MaxRetryAttempts
+                && !context.CancellationToken.IsCancellationRequested;
+
+            ReportExecutionAttempt(context, outcome, attemptNumber, duration, handled: retryable || result.Class is OutcomeClass.TransientFailure or OutcomeClass.PermanentFailure);
+            if (!retryable)
+            {
+                return outcome;
+            }
+
+            if (_controller.State is CircuitState.Open or CircuitState.Isolated)
+            {
+                // Opened by other callers: the next attempt is rejected at once, without a delay.
+                continue;
+            }
+
+            if (_budget is not null && !_budget.TryWithdraw())
+            {
+                _telemetry.Report(
+                    new ResilienceEvent(ResilienceEventSeverity.Warning, BreakerTelemetry.OnRetryBudgetExhausted),
+                    context,
+                    outcome,
+                    new AttemptFailedArguments(attemptNumber, result.Class));
+                return outcome;
+            }
+
+            var delay = await GetDelayAsync(context, outcome, attemptNumber).ConfigureAwait(context.ContinueOnCapturedContext);
+            var onRetryArgs = new OnRetryArguments<T>(context, outcome, attemptNumber, delay, duration);
+            _telemetry.Report(new ResilienceEvent(ResilienceEventSeverity.Warning, BreakerTelemetry.OnRetry), context, outcome, onRetryArgs);
+            if (_retry.OnRetry is { } onRetry)
+            {
+                await onRetry(onRetryArgs).ConfigureAwait(context.ContinueOnCapturedContext);
+            }
+
+            await DisposeResultAsync(outcome, context).ConfigureAwait(context.ContinueOnCapturedContext);
+
+            if (delay > TimeSpan.Zero && await WaitUnlessOpenedAsync(delay, context).ConfigureAwait(context.ContinueOnCapturedContext) is { } cancelled)
+            {
+                return cancelled;
+            }
+        }
+    }
+
+    private static async ValueTask DisposeResultAsync(Outcome<T> outcome, ResilienceContext context)
+    {
+        switch (outcome.Result)
+        {
+            case IAsyncDisposable asyncDisposable:
+                await asyncDisposable.DisposeAsync().ConfigureAwait(context.ContinueOnCapturedContext);
+                break;
+            case IDisposable disposable:
+                disposable.Dispose();
+                break;
+        }
+    }
+
+    private async ValueTask<TimeSpan> GetDelayAsync(ResilienceContext context, Outcome<T> outcome, int attemptNumber)
+    {
+        if (_retry.DelayGenerator is { } generator
+            && await generator(new RetryDelayGeneratorArguments<T>(context, outcome, attemptNumber)).ConfigureAwait(context.ContinueOnCapturedContext) is { } generated
+            && generated >= TimeSpan.Zero)
+        {
+            return _retry.MaxDelay is { } max && generated > max ? max : generated;
+        }
+
+        return RetryDelays.Compute(_retry.BackoffType, _retry.UseJitter, attemptNumber, _retry.Delay, _retry.MaxDelay, _retry.Randomizer);
+    }
+
+    /// <summary>
+    /// Waits out a retry delay, cut short when the circuit opens. Returns the caller's cancellation as an outcome, or <see langword="null"/>
+    /// when the loop should go on (the delay passed, or the circuit opened and the next attempt will be rejected at once).
+    /// </summary>
+    private async ValueTask<Outcome<T>?> WaitUnlessOpenedAsync(TimeSpan delay, ResilienceContext context)
+    {
+        var opened = _controller.OpenedToken;
+        if (_controller.State is CircuitState.Open or CircuitState.Isolated)
+        {
+            return null;
+        }
+
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, opened);
+        try
+        {
+#if NET
+            await Task.Delay(delay, _timeProvider, linked.Token).ConfigureAwait(context.ContinueOnCapturedContext);
+#else
+            await _timeProvider.Delay(delay, linked.Token).ConfigureAwait(context.ContinueOnCapturedContext);
+#endif
+            return null;
+        }
+        catch (OperationCanceledException ex) when (context.CancellationToken.IsCancellationRequested)
+        {
+            return Outcome.FromException<T>(ex);
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
+    private void ReportExecutionAttempt(ResilienceContext context, Outcome<T> outcome, int attemptNumber, TimeSpan duration, bool handled)
+        => _telemetry.Report(
+            new ResilienceEvent(handled ? ResilienceEventSeverity.Warning : ResilienceEventSeverity.Information, BreakerTelemetry.ExecutionAttempt),
+            context,
+            outcome,
+            new ExecutionAttemptArguments(attemptNumber, duration, handled));
+}
