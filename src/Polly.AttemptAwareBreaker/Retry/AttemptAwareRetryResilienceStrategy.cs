@@ -141,6 +141,10 @@ internal sealed class AttemptAwareRetryResilienceStrategy<T> : ResilienceStrateg
     /// Waits out a retry delay, cut short when the circuit opens. Returns the caller's cancellation as an outcome, or <see langword="null"/>
     /// when the loop should go on (the delay passed, or the circuit opened and the next attempt will be rejected at once).
     /// </summary>
+    /// <remarks>
+    /// The wait completes on the thread that ends it (the timer's, or the one that opened the circuit), like a timer callback does,
+    /// so under a fake clock an operation moves on within the clock's advance.
+    /// </remarks>
     private async ValueTask<Outcome<T>?> WaitUnlessOpenedAsync(TimeSpan delay, ResilienceContext context)
     {
         var opened = _controller.OpenedToken;
@@ -149,24 +153,17 @@ internal sealed class AttemptAwareRetryResilienceStrategy<T> : ResilienceStrateg
             return null;
         }
 
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, opened);
-        try
+        var wake = new TaskCompletionSource<bool>();
+        using (_timeProvider.CreateTimer(static state => ((TaskCompletionSource<bool>)state!).TrySetResult(true), wake, delay, System.Threading.Timeout.InfiniteTimeSpan))
+        using (opened.Register(static state => ((TaskCompletionSource<bool>)state!).TrySetResult(false), wake))
+        using (context.CancellationToken.Register(static state => ((TaskCompletionSource<bool>)state!).TrySetResult(false), wake))
         {
-#if NET
-            await Task.Delay(delay, _timeProvider, linked.Token).ConfigureAwait(context.ContinueOnCapturedContext);
-#else
-            await _timeProvider.Delay(delay, linked.Token).ConfigureAwait(context.ContinueOnCapturedContext);
-#endif
-            return null;
+            await wake.Task.ConfigureAwait(context.ContinueOnCapturedContext);
         }
-        catch (OperationCanceledException ex) when (context.CancellationToken.IsCancellationRequested)
-        {
-            return Outcome.FromException<T>(ex);
-        }
-        catch (OperationCanceledException)
-        {
-            return null;
-        }
+
+        return context.CancellationToken.IsCancellationRequested
+            ? Outcome.FromException<T>(new OperationCanceledException(context.CancellationToken))
+            : null;
     }
 
     private void ReportExecutionAttempt(ResilienceContext context, Outcome<T> outcome, int attemptNumber, TimeSpan duration, bool handled)

@@ -1,0 +1,259 @@
+using System.Net;
+using Microsoft.Extensions.Time.Testing;
+using Polly.CircuitBreaker;
+
+namespace Polly.AttemptAwareBreaker.OutageSimulator;
+
+/// <summary>
+/// The outage scenarios. Each runs every configuration against its own simulated downstream in virtual time and returns
+/// figures measured from that run.
+/// </summary>
+internal static class Scenarios
+{
+    public static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>The scenarios in the order they run, with the metric names each reports.</summary>
+    public static readonly (string Name, Func<string, ScenarioFigures> Run)[] All =
+    [
+        ("hard outage", HardOutage),
+        ("open circuit", OpenCircuit),
+        ("sustained 90 % transient failures", SustainedDegradation),
+        ("healthy downstream answering 400", PermanentErrors),
+        ("recovery with 100 concurrent callers", Recovery),
+        ("10 % noise at 100 req/s for 10 min", Noise),
+    ];
+
+    /// <summary>
+    /// Scenario 1. A hard outage (every call answered 503) under open-loop load of 10 operations per second:
+    /// how many downstream calls the downstream takes before the circuit opens.
+    /// </summary>
+    public static ScenarioFigures HardOutage(string configuration)
+    {
+        var run = new Run(configuration, _ => HttpStatusCode.ServiceUnavailable, new());
+        run.Drive(ratePerSecond: 10, duration: TimeSpan.FromSeconds(60), stopWhen: () => run.Client.FirstOpenedAt is not null);
+        run.Drain();
+        return new() { ["downstreamCallsBeforeOpen"] = run.Client.FirstOpenedAt is null ? double.NaN : run.Client.CallsAtFirstOpen };
+    }
+
+    /// <summary>
+    /// Scenarios 2 and 3. A hard outage at 10 operations per second until the circuit opens (with a 60 s break, so it stays open),
+    /// then no new load: what the operations that were waiting in retry delays at the moment of opening still do (extra downstream
+    /// attempts, caller wait after opening); then one new operation against the open circuit (its wait and its downstream calls).
+    /// </summary>
+    public static ScenarioFigures OpenCircuit(string configuration)
+    {
+        var run = new Run(configuration, _ => HttpStatusCode.ServiceUnavailable, new() { BreakDuration = TimeSpan.FromSeconds(60) });
+        run.Drive(ratePerSecond: 10, duration: TimeSpan.FromSeconds(60), stopWhen: () => run.Client.FirstOpenedAt is not null);
+        var openedAt = run.Client.FirstOpenedAt ?? run.Now;
+        var callsAtOpen = run.Downstream.Calls;
+        run.Drain();
+        var inFlight = run.Operations.Where(o => o.Started <= openedAt && o.Finished > openedAt).ToList();
+        var extraAttempts = run.Downstream.Calls - callsAtOpen;
+        var waitAfterOpen = inFlight.Count == 0 ? 0 : inFlight.Average(o => (o.Finished - openedAt).TotalMilliseconds);
+
+        var callsBefore = run.Downstream.Calls;
+        var probe = run.Start();
+        run.Drain();
+
+        return new()
+        {
+            ["openRejectionLatencyMs"] = (probe.Finished - probe.Started).TotalMilliseconds,
+            ["callsDuringOpen"] = run.Downstream.Calls - callsBefore,
+            ["extraAttemptsAfterOpen"] = extraAttempts,
+            ["waitAfterOpenMs"] = Math.Round(waitAfterOpen),
+        };
+    }
+
+    /// <summary>
+    /// Scenario 4. 90 % of attempts fail transiently, breakers set so they do not trip (failure ratio 1): downstream attempts per operation.
+    /// </summary>
+    public static ScenarioFigures SustainedDegradation(string configuration)
+    {
+        var random = new Random(4);
+        var run = new Run(
+            configuration,
+            _ => random.NextDouble() < 0.9 ? HttpStatusCode.ServiceUnavailable : HttpStatusCode.OK,
+            new() { NeverTrip = true });
+        run.Drive(ratePerSecond: 100, duration: TimeSpan.FromSeconds(60));
+        run.Drain();
+        return new() { ["amplification"] = Math.Round((double)run.Downstream.Calls / run.Operations.Count, 3) };
+    }
+
+    /// <summary>
+    /// Scenario 5. A healthy downstream answering 400 Bad Request to 1,000 operations: whether the circuit opened and how many retries were made.
+    /// </summary>
+    public static ScenarioFigures PermanentErrors(string configuration)
+    {
+        var run = new Run(configuration, _ => HttpStatusCode.BadRequest, new());
+        run.Drive(ratePerSecond: 100, duration: TimeSpan.FromSeconds(10));
+        run.Drain();
+        return new()
+        {
+            ["permanentErrorsOpenedCircuit"] = run.Client.FirstOpenedAt is null ? 0 : 1,
+            ["retriesMade"] = run.Operations.Sum(o => Math.Max(0, o.Attempts.Count - 1)),
+        };
+    }
+
+    /// <summary>
+    /// Scenario 6. A hard outage for 20 s, then the downstream heals (answers in 200 ms). 100 concurrent callers each send, wait 100 ms, send again.
+    /// How many probes the half-open circuit lets through at once, and how long after healing the circuit closes.
+    /// Also the series for the chart: downstream requests per second.
+    /// </summary>
+    public static ScenarioFigures Recovery(string configuration)
+    {
+        var healAt = TimeSpan.FromSeconds(20);
+        var run = new Run(
+            configuration,
+            now => now < healAt ? HttpStatusCode.ServiceUnavailable : HttpStatusCode.OK,
+            new(),
+            latency: TimeSpan.FromMilliseconds(200));
+        var maxProbesAtOnce = 0;
+        TimeSpan? closedAt = null;
+        run.Downstream.OnArrival = () =>
+        {
+            if (run.Client.State() == CircuitState.HalfOpen)
+            {
+                maxProbesAtOnce = Math.Max(maxProbesAtOnce, run.Downstream.InFlight);
+            }
+        };
+
+        run.ClosedLoop(callers: 100, thinkTime: TimeSpan.FromMilliseconds(100), duration: TimeSpan.FromSeconds(60), onTick: () =>
+        {
+            if (closedAt is null && run.Now >= healAt && run.Client.FirstOpenedAt is not null && run.Client.State() == CircuitState.Closed)
+            {
+                closedAt = run.Now;
+            }
+        });
+
+        return new ScenarioFigures
+        {
+            ["halfOpenProbesAdmitted"] = maxProbesAtOnce,
+            ["timeToCloseAfterHealMs"] = closedAt is { } closed ? (closed - healAt).TotalMilliseconds : double.NaN,
+        }.WithSeries(run.Downstream.Arrivals);
+    }
+
+    /// <summary>
+    /// Scenario 7. 10 % random transient failures at 100 requests per second for 10 virtual minutes: how often the circuit opened (all false opens).
+    /// </summary>
+    public static ScenarioFigures Noise(string configuration)
+    {
+        var random = new Random(7);
+        var run = new Run(configuration, _ => random.NextDouble() < 0.1 ? HttpStatusCode.ServiceUnavailable : HttpStatusCode.OK, new());
+        run.Drive(ratePerSecond: 100, duration: TimeSpan.FromMinutes(10));
+        run.Drain();
+        return new() { ["falseOpens"] = run.Client.TimesOpened };
+    }
+
+    /// <summary>One configuration's run: the fake clock, the downstream, the client and the operations started.</summary>
+    private sealed class Run
+    {
+        private readonly FakeTimeProvider _time = new();
+
+        public Run(string configuration, Func<TimeSpan, HttpStatusCode> behaviour, Configurations.Settings settings, TimeSpan latency = default)
+        {
+            Downstream = new SimulatedDownstream(_time, behaviour, latency);
+            Client = Configurations.Create(configuration, _time, Downstream, settings);
+        }
+
+        public SimulatedDownstream Downstream { get; }
+
+        public SimulatedClient Client { get; }
+
+        public List<OperationRecord> Operations { get; } = [];
+
+        public TimeSpan Now => Downstream.Now;
+
+        public OperationRecord Start()
+        {
+            var record = new OperationRecord { Started = Now };
+            Operations.Add(record);
+            _ = record.TrackAsync(Client.SendAsync(record.Attempts), this);
+            return record;
+        }
+
+        /// <summary>Open-loop load: starts operations at a fixed rate, whatever happens to earlier ones.</summary>
+        public void Drive(double ratePerSecond, TimeSpan duration, Func<bool>? stopWhen = null)
+        {
+            var due = 0.0;
+            for (var elapsed = TimeSpan.Zero; elapsed < duration; elapsed += Tick)
+            {
+                due += ratePerSecond * Tick.TotalSeconds;
+                for (; due >= 1 - 1e-9; due--)
+                {
+                    Start();
+                }
+
+                _time.Advance(Tick);
+                if (stopWhen?.Invoke() == true)
+                {
+                    return;
+                }
+            }
+        }
+
+        /// <summary>Closed-loop load: each caller sends, waits for the outcome and its think time, and sends again.</summary>
+        public void ClosedLoop(int callers, TimeSpan thinkTime, TimeSpan duration, Action onTick)
+        {
+            var nextSend = new TimeSpan[callers];
+            var current = new OperationRecord?[callers];
+            for (var elapsed = TimeSpan.Zero; elapsed < duration; elapsed += Tick)
+            {
+                for (var c = 0; c < callers; c++)
+                {
+                    if (current[c] is { IsCompleted: true } done)
+                    {
+                        nextSend[c] = done.Finished + thinkTime;
+                        current[c] = null;
+                    }
+
+                    if (current[c] is null && Now >= nextSend[c])
+                    {
+                        current[c] = Start();
+                    }
+                }
+
+                _time.Advance(Tick);
+                onTick();
+            }
+
+            Drain();
+        }
+
+        /// <summary>Lets virtual time run (up to 5 minutes) until every started operation has finished.</summary>
+        public void Drain()
+        {
+            for (var i = 0; i < 30_000 && Operations.Exists(o => !o.IsCompleted); i++)
+            {
+                _time.Advance(Tick);
+            }
+
+            if (Operations.Exists(o => !o.IsCompleted))
+            {
+                throw new InvalidOperationException(
+                    $"{Client.Name}: {Operations.Count(o => !o.IsCompleted)} operation(s) still running after 5 virtual minutes; downstream calls {Downstream.Calls}, circuit {Client.State()}.");
+            }
+        }
+    }
+
+    private sealed class OperationRecord
+    {
+        public TimeSpan Started { get; init; }
+
+        public TimeSpan Finished { get; private set; }
+
+        public bool IsCompleted { get; private set; }
+
+        /// <summary>Gets the number of downstream calls this operation made (counted by the client's callback).</summary>
+        public AttemptCounter Attempts { get; } = new();
+
+        public Outcome<HttpResponseMessage> Outcome { get; private set; }
+
+        public async Task TrackAsync(Task<Outcome<HttpResponseMessage>> operation, Run run)
+        {
+            Outcome = await operation.ConfigureAwait(false);
+            Outcome.Result?.Dispose();
+            Finished = run.Now;
+            IsCompleted = true;
+        }
+    }
+}
