@@ -1,5 +1,11 @@
 namespace Polly.AttemptAwareBreaker.Tests.CircuitBreaker;
 
+/// <summary>
+/// Runs alone: the measured thread must get warm contexts from Polly's shared pool, which tests running in parallel would drain
+/// (a context new to the breaker costs one record, once; that is not the per-call cost these tests measure).
+/// </summary>
+[Collection(nameof(AllocationTests))]
+[CollectionDefinition(nameof(AllocationTests), DisableParallelization = true)]
 public class AllocationTests
 {
     [Fact]
