@@ -1,5 +1,4 @@
 using Polly.AttemptAwareBreaker.CircuitBreaker.Controller;
-using Polly.Telemetry;
 
 namespace Polly.AttemptAwareBreaker.CircuitBreaker;
 
@@ -9,31 +8,23 @@ namespace Polly.AttemptAwareBreaker.CircuitBreaker;
 /// <typeparam name="T">The type of result.</typeparam>
 internal sealed class AttemptAwareCircuitBreakerResilienceStrategy<T> : ResilienceStrategy<T>, IDisposable
 {
-    private readonly BreakerController<T> _controller;
-    private readonly BreakerAttempt<T> _attempt;
-    private readonly OperationTracker _operations = new();
-    private readonly IDisposable? _manualControlRegistration;
+    private readonly BreakerCircuit<T> _circuit;
 
     public AttemptAwareCircuitBreakerResilienceStrategy(AttemptAwareCircuitBreakerStrategyOptions<T> options, StrategyBuilderContext context)
-    {
-        _controller = new BreakerController<T>(options, context.TimeProvider, context.Telemetry);
-        _attempt = new BreakerAttempt<T>(_controller, options.Classifier, context.Telemetry);
-        options.StateProvider?.Initialize(_controller);
-        _manualControlRegistration = options.ManualControl?.Initialize(_controller);
-    }
+        => _circuit = new BreakerCircuit<T>(options, context.TimeProvider, context.Telemetry);
 
-    internal BreakerController<T> Controller => _controller;
+    internal BreakerController<T> Controller => _circuit.Controller;
 
-    public void Dispose() => _manualControlRegistration?.Dispose();
+    public void Dispose() => _circuit.Dispose();
 
     protected override ValueTask<Outcome<T>> ExecuteCore<TState>(
         Func<ResilienceContext, TState, ValueTask<Outcome<T>>> callback,
         ResilienceContext context,
         TState state)
     {
-        var operation = _operations.Get(context);
+        var operation = _circuit.Operations.Get(context);
         operation.ActiveDepth++;
-        var pending = _attempt.ExecuteAsync(callback, context, state, operation);
+        var pending = _circuit.Attempt.ExecuteAsync(callback, context, state, operation);
         if (pending.IsCompleted)
         {
             operation.ActiveDepth--;

@@ -13,10 +13,8 @@ namespace Polly.AttemptAwareBreaker.Retry;
 /// <typeparam name="T">The type of result.</typeparam>
 internal sealed class AttemptAwareRetryResilienceStrategy<T> : ResilienceStrategy<T>, IDisposable
 {
+    private readonly BreakerCircuit<T> _circuit;
     private readonly BreakerController<T> _controller;
-    private readonly BreakerAttempt<T> _attempt;
-    private readonly OperationTracker _operations = new();
-    private readonly IDisposable? _manualControlRegistration;
     private readonly AttemptAwareRetryStrategyOptions<T> _retry;
     private readonly RetryBudget? _budget;
     private readonly TimeProvider _timeProvider;
@@ -30,14 +28,12 @@ internal sealed class AttemptAwareRetryResilienceStrategy<T> : ResilienceStrateg
         _retry = retry;
         _timeProvider = context.TimeProvider;
         _telemetry = context.Telemetry;
-        _controller = new BreakerController<T>(breaker, context.TimeProvider, context.Telemetry);
-        _attempt = new BreakerAttempt<T>(_controller, breaker.Classifier, context.Telemetry);
+        _circuit = new BreakerCircuit<T>(breaker, context.TimeProvider, context.Telemetry);
+        _controller = _circuit.Controller;
         _budget = retry.RetryBudget is { } budget ? new RetryBudget(budget, context.TimeProvider) : null;
-        breaker.StateProvider?.Initialize(_controller);
-        _manualControlRegistration = breaker.ManualControl?.Initialize(_controller);
     }
 
-    public void Dispose() => _manualControlRegistration?.Dispose();
+    public void Dispose() => _circuit.Dispose();
 
     protected override async ValueTask<Outcome<T>> ExecuteCore<TState>(
         Func<ResilienceContext, TState, ValueTask<Outcome<T>>> callback,
@@ -52,12 +48,12 @@ internal sealed class AttemptAwareRetryResilienceStrategy<T> : ResilienceStrateg
                 "AddAttemptAwareRetryAndCircuitBreaker(retryOptions, circuitBreakerOptions), which adds both in the right order."));
         }
 
-        var operation = _operations.Get(context);
+        var operation = _circuit.Operations.Get(context);
 
         for (var attemptNumber = 0; ; attemptNumber++)
         {
             var started = _timeProvider.GetTimestamp();
-            var result = await _attempt.ExecuteClassifiedAsync(callback, context, state, operation).ConfigureAwait(context.ContinueOnCapturedContext);
+            var result = await _circuit.Attempt.ExecuteClassifiedAsync(callback, context, state, operation).ConfigureAwait(context.ContinueOnCapturedContext);
             var outcome = result.Outcome;
             var duration = _timeProvider.GetElapsedTime(started);
             if (attemptNumber == 0 && !result.WasRejected)
