@@ -9,6 +9,7 @@ namespace Polly.AttemptAwareBreaker.CircuitBreaker;
 internal sealed class AttemptAwareCircuitBreakerResilienceStrategy<T> : ResilienceStrategy<T>, IDisposable
 {
     private readonly BreakerCircuit<T> _circuit;
+    private readonly OperationTracker _operations = new();
 
     public AttemptAwareCircuitBreakerResilienceStrategy(AttemptAwareCircuitBreakerStrategyOptions<T> options, StrategyBuilderContext context)
         => _circuit = new BreakerCircuit<T>(options, context.TimeProvider, context.Telemetry);
@@ -22,23 +23,23 @@ internal sealed class AttemptAwareCircuitBreakerResilienceStrategy<T> : Resilien
         ResilienceContext context,
         TState state)
     {
-        var operation = _circuit.Operations.Get(context);
+        var operation = _operations.Get(context);
         operation.ActiveDepth++;
-        var pending = _circuit.Attempt.ExecuteAsync(callback, context, state, operation);
-        if (pending.IsCompleted)
+        var pending = _circuit.Attempt.ExecuteClassifiedAsync(callback, context, state, operation);
+        if (pending.IsCompletedSuccessfully)
         {
             operation.ActiveDepth--;
-            return pending;
+            return new ValueTask<Outcome<T>>(pending.Result.Outcome);
         }
 
         return LeaveWhenDoneAsync(pending, operation, context);
     }
 
-    private static async ValueTask<Outcome<T>> LeaveWhenDoneAsync(ValueTask<Outcome<T>> pending, OperationRecord operation, ResilienceContext context)
+    private static async ValueTask<Outcome<T>> LeaveWhenDoneAsync(ValueTask<ClassifiedOutcome<T>> pending, OperationRecord operation, ResilienceContext context)
     {
         try
         {
-            return await pending.ConfigureAwait(context.ContinueOnCapturedContext);
+            return (await pending.ConfigureAwait(context.ContinueOnCapturedContext)).Outcome;
         }
         finally
         {

@@ -17,6 +17,7 @@ internal sealed class AttemptAwareRetryResilienceStrategy<T> : ResilienceStrateg
     private readonly BreakerController<T> _controller;
     private readonly AttemptAwareRetryStrategyOptions<T> _retry;
     private readonly RetryBudget? _budget;
+    private readonly OperationRecordPool _records = new();
     private readonly TimeProvider _timeProvider;
     private readonly ResilienceStrategyTelemetry _telemetry;
 
@@ -48,63 +49,70 @@ internal sealed class AttemptAwareRetryResilienceStrategy<T> : ResilienceStrateg
                 "AddAttemptAwareRetryAndCircuitBreaker(retryOptions, circuitBreakerOptions), which adds both in the right order."));
         }
 
-        var operation = _circuit.Operations.Get(context);
-
-        for (var attemptNumber = 0; ; attemptNumber++)
+        // The composed strategy owns the whole operation, so its record comes from a pool rather than from the context.
+        var operation = _records.Rent(this);
+        try
         {
-            var started = _timeProvider.GetTimestamp();
-            var result = await _circuit.Attempt.ExecuteClassifiedAsync(callback, context, state, operation).ConfigureAwait(context.ContinueOnCapturedContext);
-            var outcome = result.Outcome;
-            var duration = _timeProvider.GetElapsedTime(started);
-            if (attemptNumber == 0 && !result.WasRejected)
+            for (var attemptNumber = 0; ; attemptNumber++)
             {
-                // Only first attempts that reached the downstream earn retries.
-                _budget?.OnFirstAttempt();
+                var started = _timeProvider.GetTimestamp();
+                var result = await _circuit.Attempt.ExecuteClassifiedAsync(callback, context, state, operation).ConfigureAwait(context.ContinueOnCapturedContext);
+                var outcome = result.Outcome;
+                var duration = _timeProvider.GetElapsedTime(started);
+                if (attemptNumber == 0 && !result.WasRejected)
+                {
+                    // Only first attempts that reached the downstream earn retries.
+                    _budget?.OnFirstAttempt();
+                }
+
+                var retryable = !result.WasRejected
+                    && result.Class == OutcomeClass.TransientFailure
+                    && !result.WasProbe
+                    && !result.OpenedCircuit
+                    && attemptNumber < _retry.MaxRetryAttempts
+                    && !context.CancellationToken.IsCancellationRequested;
+
+                ReportExecutionAttempt(context, outcome, attemptNumber, duration, handled: retryable || result.Class is OutcomeClass.TransientFailure or OutcomeClass.PermanentFailure);
+                if (!retryable)
+                {
+                    return outcome;
+                }
+
+                if (_controller.State is CircuitState.Open or CircuitState.Isolated)
+                {
+                    // Opened by other callers: the next attempt is rejected at once, without a delay.
+                    continue;
+                }
+
+                if (_budget is not null && !_budget.TryWithdraw())
+                {
+                    _telemetry.Report(
+                        new ResilienceEvent(ResilienceEventSeverity.Warning, BreakerTelemetry.OnRetryBudgetExhausted),
+                        context,
+                        outcome,
+                        new AttemptFailedArguments(attemptNumber, result.Class));
+                    return outcome;
+                }
+
+                var delay = await GetDelayAsync(context, outcome, attemptNumber).ConfigureAwait(context.ContinueOnCapturedContext);
+                var onRetryArgs = new OnRetryArguments<T>(context, outcome, attemptNumber, delay, duration);
+                _telemetry.Report(new ResilienceEvent(ResilienceEventSeverity.Warning, BreakerTelemetry.OnRetry), context, outcome, onRetryArgs);
+                if (_retry.OnRetry is { } onRetry)
+                {
+                    await onRetry(onRetryArgs).ConfigureAwait(context.ContinueOnCapturedContext);
+                }
+
+                await DisposeResultAsync(outcome, context).ConfigureAwait(context.ContinueOnCapturedContext);
+
+                if (delay > TimeSpan.Zero && await WaitUnlessOpenedAsync(delay, context).ConfigureAwait(context.ContinueOnCapturedContext) is { } cancelled)
+                {
+                    return cancelled;
+                }
             }
-
-            var retryable = !result.WasRejected
-                && result.Class == OutcomeClass.TransientFailure
-                && !result.WasProbe
-                && !result.OpenedCircuit
-                && attemptNumber < _retry.MaxRetryAttempts
-                && !context.CancellationToken.IsCancellationRequested;
-
-            ReportExecutionAttempt(context, outcome, attemptNumber, duration, handled: retryable || result.Class is OutcomeClass.TransientFailure or OutcomeClass.PermanentFailure);
-            if (!retryable)
-            {
-                return outcome;
-            }
-
-            if (_controller.State is CircuitState.Open or CircuitState.Isolated)
-            {
-                // Opened by other callers: the next attempt is rejected at once, without a delay.
-                continue;
-            }
-
-            if (_budget is not null && !_budget.TryWithdraw())
-            {
-                _telemetry.Report(
-                    new ResilienceEvent(ResilienceEventSeverity.Warning, BreakerTelemetry.OnRetryBudgetExhausted),
-                    context,
-                    outcome,
-                    new AttemptFailedArguments(attemptNumber, result.Class));
-                return outcome;
-            }
-
-            var delay = await GetDelayAsync(context, outcome, attemptNumber).ConfigureAwait(context.ContinueOnCapturedContext);
-            var onRetryArgs = new OnRetryArguments<T>(context, outcome, attemptNumber, delay, duration);
-            _telemetry.Report(new ResilienceEvent(ResilienceEventSeverity.Warning, BreakerTelemetry.OnRetry), context, outcome, onRetryArgs);
-            if (_retry.OnRetry is { } onRetry)
-            {
-                await onRetry(onRetryArgs).ConfigureAwait(context.ContinueOnCapturedContext);
-            }
-
-            await DisposeResultAsync(outcome, context).ConfigureAwait(context.ContinueOnCapturedContext);
-
-            if (delay > TimeSpan.Zero && await WaitUnlessOpenedAsync(delay, context).ConfigureAwait(context.ContinueOnCapturedContext) is { } cancelled)
-            {
-                return cancelled;
-            }
+        }
+        finally
+        {
+            _records.Return(operation);
         }
     }
 

@@ -25,17 +25,6 @@ internal sealed class BreakerAttempt<T>
 
     public BreakerController<T> Controller => _controller;
 
-    /// <summary>Runs one attempt and returns its outcome.</summary>
-    public async ValueTask<Outcome<T>> ExecuteAsync<TState>(
-        Func<ResilienceContext, TState, ValueTask<Outcome<T>>> callback,
-        ResilienceContext context,
-        TState state,
-        OperationRecord operation)
-    {
-        var result = await ExecuteClassifiedAsync(callback, context, state, operation).ConfigureAwait(context.ContinueOnCapturedContext);
-        return result.Outcome;
-    }
-
     /// <summary>Runs one attempt and returns its outcome with its class (or that it was rejected).</summary>
     public async ValueTask<ClassifiedOutcome<T>> ExecuteClassifiedAsync<TState>(
         Func<ResilienceContext, TState, ValueTask<Outcome<T>>> callback,

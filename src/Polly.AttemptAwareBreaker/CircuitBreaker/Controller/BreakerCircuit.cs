@@ -3,8 +3,8 @@ using Polly.Telemetry;
 namespace Polly.AttemptAwareBreaker.CircuitBreaker.Controller;
 
 /// <summary>
-/// One circuit as a strategy owns it: the state machine, the attempt runner, the operation tracker and the bindings to the
-/// state provider and manual control. Shared by the standalone breaker and the composed retry + breaker.
+/// One circuit as a strategy owns it: the state machine, the attempt runner and the bindings to the state provider and
+/// manual control. Shared by the standalone breaker and the composed retry + breaker.
 /// </summary>
 /// <typeparam name="T">The type of result.</typeparam>
 internal sealed class BreakerCircuit<T> : IDisposable
@@ -22,8 +22,6 @@ internal sealed class BreakerCircuit<T> : IDisposable
     public BreakerController<T> Controller { get; }
 
     public BreakerAttempt<T> Attempt { get; }
-
-    public OperationTracker Operations { get; } = new();
 
     public void Dispose() => _manualControlRegistration?.Dispose();
 }

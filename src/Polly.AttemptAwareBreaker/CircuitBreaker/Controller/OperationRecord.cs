@@ -8,6 +8,9 @@ namespace Polly.AttemptAwareBreaker.CircuitBreaker.Controller;
 /// </summary>
 internal sealed class OperationRecord
 {
+    /// <summary>Gets the tracker (one per breaker) the record belongs to.</summary>
+    public object? Owner { get; private set; }
+
     public int Attempts { get; set; }
 
     /// <summary>Gets or sets the class the operation is counted in, or -1 when it is not counted yet.</summary>
@@ -18,8 +21,9 @@ internal sealed class OperationRecord
     /// <summary>Gets or sets how many standalone breaker executions are running for this operation (more than 0 means "inside a breaker").</summary>
     public int ActiveDepth { get; set; }
 
-    public void Reset()
+    public void Reset(object owner)
     {
+        Owner = owner;
         Attempts = 0;
         CountedClass = -1;
         CountedBucketId = 0;

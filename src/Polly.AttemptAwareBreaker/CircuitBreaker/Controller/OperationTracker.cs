@@ -5,44 +5,57 @@ namespace Polly.AttemptAwareBreaker.CircuitBreaker.Controller;
 /// <summary>
 /// Correlates attempts with their operation through the <see cref="ResilienceContext"/>: Polly's retry reuses one context
 /// for all attempts of an operation, and the pool clears a context's properties when the operation ends.
-/// A property present on the context means "a later attempt of the same operation"; absent means "a new operation".
+/// A record present on the context means "a later attempt of the same operation"; absent means "a new operation".
 /// The record itself is kept per context object, so pooled contexts make this allocation-free once warm.
 /// </summary>
+/// <remarks>
+/// The first breaker an operation meets publishes its record under one shared, short key (one dictionary look-up per attempt,
+/// one insertion per operation). A second breaker in the same pipeline finds a record it does not own and keeps its own under a
+/// key of its own. The shared record also tells the composed retry whether it runs inside a standalone breaker.
+/// </remarks>
 internal sealed class OperationTracker
 {
-    private static long _nextTrackerId;
-
-    /// <summary>
-    /// Gets the key under which the outermost standalone breaker of an operation publishes its record, so the composed retry can
-    /// tell that it has been placed inside a breaker.
-    /// </summary>
-    public static ResiliencePropertyKey<OperationRecord> OuterBreakerKey { get; } = new("Polly.AttemptAwareBreaker.OuterBreaker");
+    private static readonly ResiliencePropertyKey<OperationRecord> SharedKey = new("AAB.op");
+    private static int _nextTrackerId;
 
     private readonly ConditionalWeakTable<ResilienceContext, OperationRecord> _records = new();
-    private readonly ResiliencePropertyKey<OperationRecord> _key;
+    private readonly ResiliencePropertyKey<OperationRecord> _ownKey;
 
     public OperationTracker()
-        => _key = new($"Polly.AttemptAwareBreaker.Operation.{Interlocked.Increment(ref _nextTrackerId)}");
+        => _ownKey = new($"AAB.op.{Interlocked.Increment(ref _nextTrackerId)}");
 
     /// <summary>Returns <see langword="true"/> when a standalone breaker is executing around the current point of the operation.</summary>
     public static bool IsInsideBreaker(ResilienceContext context)
-        => context.Properties.TryGetValue(OuterBreakerKey, out var record) && record.ActiveDepth > 0;
+        => context.Properties.TryGetValue(SharedKey, out var record) && record.ActiveDepth > 0;
 
     public OperationRecord Get(ResilienceContext context)
     {
-        if (context.Properties.TryGetValue(_key, out var record))
+        if (context.Properties.TryGetValue(SharedKey, out var shared))
         {
-            return record;
+            return ReferenceEquals(shared.Owner, this) ? shared : GetOwn(context);
         }
 
-        record = _records.GetOrCreateValue(context);
-        record.Reset();
-        context.Properties.Set(_key, record);
-        if (!context.Properties.TryGetValue(OuterBreakerKey, out _))
+        var record = Start(context);
+        context.Properties.Set(SharedKey, record);
+        return record;
+    }
+
+    private OperationRecord GetOwn(ResilienceContext context)
+    {
+        if (context.Properties.TryGetValue(_ownKey, out var own))
         {
-            context.Properties.Set(OuterBreakerKey, record);
+            return own;
         }
 
+        own = Start(context);
+        context.Properties.Set(_ownKey, own);
+        return own;
+    }
+
+    private OperationRecord Start(ResilienceContext context)
+    {
+        var record = _records.GetOrCreateValue(context);
+        record.Reset(this);
         return record;
     }
 }

@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(Polly.AttemptAwareBreaker.Benchmarks.BreakerBenchmarks).Assembly).Run(args);
