@@ -11,6 +11,9 @@ namespace Polly.AttemptAwareBreaker.CircuitBreaker.Controller;
 /// <typeparam name="T">The type of result.</typeparam>
 internal sealed class BreakerController<T> : IBreakerControl
 {
+    private const string OpenMessage = "The circuit is open and is not allowing calls; RetryAfter tells how long the break lasts.";
+    private const string HalfOpenMessage = "The circuit is half-open and every probe slot is taken; RetryAfter tells when a slot frees up at the latest.";
+
     private readonly object _lock = new();
     private readonly TimeProvider _timeProvider;
     private readonly ResilienceStrategyTelemetry _telemetry;
@@ -106,11 +109,11 @@ internal sealed class BreakerController<T> : IBreakerControl
                     return true;
 
                 case CircuitState.Open when now < _openUntil:
+                    // A constant message keeps the rejection cheap; RetryAfter carries the time left in the break.
                     var retryAfter = ElapsedTime(now, _openUntil);
-                    var message = $"The circuit is open: calls are rejected for another {FormatTime(retryAfter)}.";
                     rejection = _lastFailureException is { } cause
-                        ? new BrokenCircuitException(message, retryAfter, cause)
-                        : new BrokenCircuitException(message, retryAfter);
+                        ? new BrokenCircuitException(OpenMessage, retryAfter, cause)
+                        : new BrokenCircuitException(OpenMessage, retryAfter);
                     break;
 
                 case CircuitState.Open:
@@ -132,10 +135,7 @@ internal sealed class BreakerController<T> : IBreakerControl
                         return true;
                     }
 
-                    var wait = EarliestLeaseExpiry(now);
-                    rejection = new BrokenCircuitException(
-                        $"The circuit is half-open and all {_slotLease.Length} probe slot(s) are taken: calls are rejected for up to another {FormatTime(wait)}.",
-                        wait);
+                    rejection = new BrokenCircuitException(HalfOpenMessage, EarliestLeaseExpiry(now));
                     break;
 
                 default:
@@ -301,8 +301,6 @@ internal sealed class BreakerController<T> : IBreakerControl
     }
 
     private static OutcomeCounts ToCounts(long[] counts) => new(counts[0], counts[1], counts[2], counts[3]);
-
-    private static string FormatTime(TimeSpan time) => $"{time.TotalMilliseconds:0.###} ms";
 
     private void Count(OperationRecord? operation, int cls, long now)
     {
