@@ -26,10 +26,10 @@ internal sealed class AttemptAwareCircuitBreakerResilienceStrategy<T> : Resilien
         var operation = _operations.Get(context);
         operation.ActiveDepth++;
         var pending = _circuit.Attempt.ExecuteClassifiedAsync(callback, context, state, operation);
-        if (pending.IsCompletedSuccessfully)
+        if (pending is { IsCompletedSuccessfully: true, Result: var done })
         {
             operation.ActiveDepth--;
-            return new ValueTask<Outcome<T>>(pending.Result.Outcome);
+            return new ValueTask<Outcome<T>>(done.Outcome);
         }
 
         return LeaveWhenDoneAsync(pending, operation, context);

@@ -39,9 +39,9 @@ public static class OutcomeClassifiers
             }
 
             var handled = shouldHandle(new CircuitBreakerPredicateArguments<TResult>(args.Context, args.Outcome));
-            if (handled.IsCompletedSuccessfully)
+            if (handled is { IsCompletedSuccessfully: true, Result: var isHandled })
             {
-                return new(handled.Result ? OutcomeClass.TransientFailure : OutcomeClass.Success);
+                return new(isHandled ? OutcomeClass.TransientFailure : OutcomeClass.Success);
             }
 
             return AwaitHandled(handled);

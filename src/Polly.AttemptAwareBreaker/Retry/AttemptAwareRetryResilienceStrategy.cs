@@ -118,12 +118,12 @@ internal sealed class AttemptAwareRetryResilienceStrategy<T> : ResilienceStrateg
 
     private static async ValueTask DisposeResultAsync(Outcome<T> outcome, ResilienceContext context)
     {
-        switch (outcome.Result)
+        switch (outcome)
         {
-            case IAsyncDisposable asyncDisposable:
+            case { Result: IAsyncDisposable asyncDisposable }:
                 await asyncDisposable.DisposeAsync().ConfigureAwait(context.ContinueOnCapturedContext);
                 break;
-            case IDisposable disposable:
+            case { Result: IDisposable disposable }:
                 disposable.Dispose();
                 break;
         }
