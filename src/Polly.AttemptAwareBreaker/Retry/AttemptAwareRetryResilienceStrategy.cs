@@ -72,7 +72,7 @@ internal sealed class AttemptAwareRetryResilienceStrategy<T> : ResilienceStrateg
                     && attemptNumber < _retry.MaxRetryAttempts
                     && !context.CancellationToken.IsCancellationRequested;
 
-                ReportExecutionAttempt(context, outcome, attemptNumber, duration, handled: retryable || result.Class is OutcomeClass.TransientFailure or OutcomeClass.PermanentFailure);
+                ReportExecutionAttempt(context, outcome, attemptNumber, duration, handled: result.Class is OutcomeClass.TransientFailure or OutcomeClass.PermanentFailure);
                 if (!retryable)
                 {
                     return outcome;
@@ -80,7 +80,8 @@ internal sealed class AttemptAwareRetryResilienceStrategy<T> : ResilienceStrateg
 
                 if (_controller.State is CircuitState.Open or CircuitState.Isolated)
                 {
-                    // Opened by other callers: the next attempt is rejected at once, without a delay.
+                    // Opened by other callers: the next attempt is rejected at once, without a delay; this result is replaced.
+                    await DisposeResultAsync(outcome, context).ConfigureAwait(context.ContinueOnCapturedContext);
                     continue;
                 }
 
