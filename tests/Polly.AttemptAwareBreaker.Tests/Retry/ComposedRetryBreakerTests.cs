@@ -298,6 +298,36 @@ public class ComposedRetryBreakerTests
         Assert.Equal(3, result);
     }
 
+    [Fact]
+    public async Task Retry_CircuitIsolatedDuringAttempt_EndsWithRejectionAndDisposesTheReplacedResult()
+    {
+        var control = new AttemptAwareCircuitBreakerManualControl();
+        var results = new List<DisposableResult>();
+        var pipeline = new ResiliencePipelineBuilder<DisposableResult> { TimeProvider = _time }
+            .AddAttemptAwareRetryAndCircuitBreaker(
+                new AttemptAwareRetryStrategyOptions<DisposableResult> { Delay = TimeSpan.FromSeconds(1) },
+                new AttemptAwareCircuitBreakerStrategyOptions<DisposableResult>
+                {
+                    ManualControl = control,
+                    Classifier = args => new(args.Outcome.Result!.Ok ? OutcomeClass.Success : OutcomeClass.TransientFailure),
+                })
+            .Build();
+
+        var outcome = await pipeline.ExecuteOutcomeAsync(
+            async (_, _) =>
+            {
+                await control.IsolateAsync();
+                var result = new DisposableResult(ok: false);
+                results.Add(result);
+                return Outcome.FromResult(result);
+            },
+            ResilienceContextPool.Shared.Get(TestContext.Current.CancellationToken),
+            0);
+
+        Assert.IsType<IsolatedCircuitException>(outcome.Exception);
+        Assert.True(Assert.Single(results).Disposed);
+    }
+
     internal sealed class DisposableResult(bool ok) : IDisposable
     {
         public bool Ok { get; } = ok;
