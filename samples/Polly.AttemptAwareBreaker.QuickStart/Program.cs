@@ -32,14 +32,16 @@ Console.WriteLine();
 for (var operation = 1; operation <= 4; operation++)
 {
     var before = downstreamCalls;
+    var context = ResilienceContextPool.Shared.Get();
     var outcome = await pipeline.ExecuteOutcomeAsync(
         static (_, state) =>
         {
             state();
             return Outcome.FromExceptionAsValueTask<string>(new HttpRequestException("503 Service Unavailable"));
         },
-        ResilienceContextPool.Shared.Get(),
+        context,
         new Action(() => downstreamCalls++));
+    ResilienceContextPool.Shared.Return(context);
 
     var ending = outcome.Exception switch
     {
