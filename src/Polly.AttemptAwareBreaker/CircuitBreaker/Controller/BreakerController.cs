@@ -120,9 +120,7 @@ internal sealed class BreakerController<T> : IBreakerControl
                     _state = (int)CircuitState.HalfOpen;
                     _generation++;
                     RenewOpenedSignalNeedsLock();
-                    _halfOpenSuccesses = 0;
-                    _probesInFlight = 0;
-                    Array.Clear(_slotLease, 0, _slotLease.Length);
+                    ClearProbesNeedsLock();
                     _lastStateChange = _timeProvider.GetUtcNow();
                     transition = Transition.HalfOpened(_generation);
                     goto case CircuitState.HalfOpen;
