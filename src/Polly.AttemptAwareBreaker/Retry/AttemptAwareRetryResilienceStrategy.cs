@@ -20,13 +20,16 @@ internal sealed class AttemptAwareRetryResilienceStrategy<T> : ResilienceStrateg
     private readonly OperationRecordPool _records = new();
     private readonly TimeProvider _timeProvider;
     private readonly ResilienceStrategyTelemetry _telemetry;
+    private readonly Func<Outcome<T>, TimeProvider, TimeSpan?>? _serverDelay;
 
     public AttemptAwareRetryResilienceStrategy(
         AttemptAwareRetryStrategyOptions<T> retry,
         AttemptAwareCircuitBreakerStrategyOptions<T> breaker,
-        StrategyBuilderContext context)
+        StrategyBuilderContext context,
+        Func<Outcome<T>, TimeProvider, TimeSpan?>? serverDelay = null)
     {
         _retry = retry;
+        _serverDelay = serverDelay;
         _timeProvider = context.TimeProvider;
         _telemetry = context.Telemetry;
         _circuit = new BreakerCircuit<T>(breaker, context.TimeProvider, context.Telemetry);
@@ -74,6 +77,12 @@ internal sealed class AttemptAwareRetryResilienceStrategy<T> : ResilienceStrateg
 
                 ReportExecutionAttempt(context, outcome, attemptNumber, duration, handled: result.Class is OutcomeClass.TransientFailure or OutcomeClass.PermanentFailure);
                 if (!retryable)
+                {
+                    return outcome;
+                }
+
+                if (_retry.ShouldRetry is { } shouldRetry
+                    && !await shouldRetry(new RetryPredicateArguments<T>(context, outcome, attemptNumber)).ConfigureAwait(context.ContinueOnCapturedContext))
                 {
                     return outcome;
                 }
@@ -132,11 +141,17 @@ internal sealed class AttemptAwareRetryResilienceStrategy<T> : ResilienceStrateg
 
     private async ValueTask<TimeSpan> GetDelayAsync(ResilienceContext context, Outcome<T> outcome, int attemptNumber)
     {
+        // A delay the downstream asked for (an HTTP Retry-After, supplied by the HTTP package) comes first.
+        if (_serverDelay?.Invoke(outcome, _timeProvider) is { } requested && requested >= TimeSpan.Zero)
+        {
+            return Cap(requested);
+        }
+
         if (_retry.DelayGenerator is { } generator
             && await generator(new RetryDelayGeneratorArguments<T>(context, outcome, attemptNumber)).ConfigureAwait(context.ContinueOnCapturedContext) is { } generated
             && generated >= TimeSpan.Zero)
         {
-            return _retry.MaxDelay is { } max && generated > max ? max : generated;
+            return Cap(generated);
         }
 
         return RetryDelays.Compute(_retry.BackoffType, _retry.UseJitter, attemptNumber, _retry.Delay, _retry.MaxDelay, _retry.Randomizer);
@@ -150,6 +165,8 @@ internal sealed class AttemptAwareRetryResilienceStrategy<T> : ResilienceStrateg
     /// The wait completes on the thread that ends it (the timer's, or the one that opened the circuit), like a timer callback does,
     /// so under a fake clock an operation moves on within the clock's advance.
     /// </remarks>
+    private TimeSpan Cap(TimeSpan delay) => _retry.MaxDelay is { } max && delay > max ? max : delay;
+
     private async ValueTask<Outcome<T>?> WaitUnlessOpenedAsync(TimeSpan delay, ResilienceContext context)
     {
         var opened = _controller.OpenedToken;

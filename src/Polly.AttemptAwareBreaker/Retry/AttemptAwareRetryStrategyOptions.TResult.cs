@@ -54,6 +54,14 @@ public class AttemptAwareRetryStrategyOptions<TResult>
     public Func<RetryDelayGeneratorArguments<TResult>, ValueTask<TimeSpan?>>? DelayGenerator { get; set; }
 
     /// <summary>
+    /// Gets or sets a further condition on retries, asked only for attempts the classifier marked
+    /// <see cref="OutcomeClass.TransientFailure"/>: return <see langword="false"/> to end the operation with that outcome instead
+    /// (for example for requests that are not safe to send twice). The breaker has already counted the attempt either way.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>: every transient failure is retried.</value>
+    public Func<RetryPredicateArguments<TResult>, ValueTask<bool>>? ShouldRetry { get; set; }
+
+    /// <summary>
     /// Gets or sets the event raised before every retry, with the failed attempt's outcome and number.
     /// </summary>
     /// <value>The default value is <see langword="null"/>.</value>
