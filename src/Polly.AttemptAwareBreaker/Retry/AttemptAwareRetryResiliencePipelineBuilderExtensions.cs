@@ -62,7 +62,7 @@ public static class AttemptAwareRetryResiliencePipelineBuilderExtensions
 #pragma warning restore IL2026
     }
 
-    private static void ValidateRetry<TResult>(AttemptAwareRetryStrategyOptions<TResult> retry)
+    internal static void ValidateRetry<TResult>(AttemptAwareRetryStrategyOptions<TResult> retry)
     {
         OptionsValidation.Validate(retry, "AttemptAwareRetryStrategyOptions");
         if (retry.RetryBudget is { } budget)

@@ -1,0 +1,49 @@
+using Polly.AttemptAwareBreaker;
+using Polly.AttemptAwareBreaker.Http;
+using Polly.AttemptAwareBreaker.Retry;
+
+namespace Polly;
+
+/// <summary>
+/// Adds the attempt-aware retry and circuit breaker to HTTP pipelines, for example inside <c>AddResilienceHandler</c>.
+/// </summary>
+public static class HttpAttemptAwareResiliencePipelineBuilderExtensions
+{
+    /// <summary>
+    /// Adds retry (outside) and the attempt-aware circuit breaker (inside) with the HTTP defaults: the HTTP classifier, <c>Retry-After</c>
+    /// support, 3 retries with exponential back-off and the thresholds of <see cref="HttpAttemptAwareCircuitBreakerStrategyOptions"/>.
+    /// </summary>
+    /// <param name="builder">The pipeline builder.</param>
+    /// <returns>The same builder.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="builder"/> is <see langword="null"/>.</exception>
+    public static ResiliencePipelineBuilder<HttpResponseMessage> AddAttemptAwareRetryAndCircuitBreaker(this ResiliencePipelineBuilder<HttpResponseMessage> builder)
+        => builder.AddAttemptAwareRetryAndCircuitBreaker(new HttpAttemptAwareRetryStrategyOptions(), new HttpAttemptAwareCircuitBreakerStrategyOptions());
+
+    /// <summary>
+    /// Adds retry (outside) and the attempt-aware circuit breaker (inside) with HTTP options: one classifier decides what the breaker counts
+    /// and what is retried, and a 429 or 503 answer's <c>Retry-After</c> sets the delay when
+    /// <see cref="HttpAttemptAwareRetryStrategyOptions.ShouldRetryAfterHeader"/> is on.
+    /// </summary>
+    /// <param name="builder">The pipeline builder.</param>
+    /// <param name="retry">The retry options.</param>
+    /// <param name="circuitBreaker">The circuit breaker options.</param>
+    /// <returns>The same builder.</returns>
+    /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
+    /// <exception cref="System.ComponentModel.DataAnnotations.ValidationException">An option is out of its allowed range.</exception>
+    public static ResiliencePipelineBuilder<HttpResponseMessage> AddAttemptAwareRetryAndCircuitBreaker(
+        this ResiliencePipelineBuilder<HttpResponseMessage> builder,
+        HttpAttemptAwareRetryStrategyOptions retry,
+        HttpAttemptAwareCircuitBreakerStrategyOptions circuitBreaker)
+    {
+        Guard.NotNull(builder);
+        AttemptAwareRetryResiliencePipelineBuilderExtensions.ValidateRetry(Guard.NotNull(retry));
+        Guard.NotNull(circuitBreaker);
+
+        var serverDelay = retry.ShouldRetryAfterHeader ? RetryAfter.Read : (Func<Outcome<HttpResponseMessage>, TimeProvider, TimeSpan?>?)null;
+#pragma warning disable IL2026 // Options validation reads only the public properties of the options type, which are preserved.
+        return builder.AddStrategy(
+            context => new AttemptAwareRetryResilienceStrategy<HttpResponseMessage>(retry, circuitBreaker, context, serverDelay),
+            circuitBreaker);
+#pragma warning restore IL2026
+    }
+}
