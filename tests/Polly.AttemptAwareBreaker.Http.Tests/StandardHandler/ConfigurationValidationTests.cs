@@ -1,0 +1,78 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Polly.AttemptAwareBreaker.Http.Tests.StandardHandler;
+
+public class ConfigurationValidationTests
+{
+    public static TheoryData<string, string, string> InvalidSettings => new()
+    {
+        { "CircuitBreaker:FailureRatio", "2", "Resilience:CircuitBreaker:FailureRatio is 2; the allowed range is 0 to 1 (inclusive)." },
+        { "CircuitBreaker:MinimumThroughput", "1", "Resilience:CircuitBreaker:MinimumThroughput is 1; the allowed range is 2 to int.MaxValue (inclusive)." },
+        { "CircuitBreaker:HalfOpenMaxProbes", "0", "Resilience:CircuitBreaker:HalfOpenMaxProbes is 0; the allowed range is 1 to 1000 (inclusive)." },
+        { "CircuitBreaker:ConsecutiveFailureThreshold", "0", "Resilience:CircuitBreaker:ConsecutiveFailureThreshold is 0; the allowed range is 1 to int.MaxValue (inclusive)." },
+        { "Retry:MaxRetryAttempts", "0", "Resilience:Retry:MaxRetryAttempts is 0; the allowed range is 1 to int.MaxValue (inclusive)." },
+        { "Retry:RetryBudget:RetryRatio", "-1", "Resilience:Retry:RetryBudget:RetryRatio is -1;" },
+        { "AttemptTimeout:Timeout", "00:00:40", "Resilience:AttemptTimeout:Timeout is 40 s; it must not exceed Resilience:TotalRequestTimeout:Timeout (30 s)" },
+        { "CircuitBreaker:SamplingDuration", "00:00:15", "Resilience:CircuitBreaker:SamplingDuration is 15 s; it must be at least twice Resilience:AttemptTimeout:Timeout (10 s)" },
+        { "Retry:Delay", "00:00:10", "The retry delays (Resilience:Retry:Delay, Resilience:Retry:BackoffType, Resilience:Retry:MaxRetryAttempts) add up to more than Resilience:TotalRequestTimeout:Timeout (30 s)" },
+        { "RateLimiter:DefaultRateLimiterOptions:PermitLimit", "0", "Resilience:RateLimiter:DefaultRateLimiterOptions:PermitLimit is 0; the allowed range is 1 to int.MaxValue (inclusive)." },
+    };
+
+    [Theory]
+    [MemberData(nameof(InvalidSettings))]
+    public async Task HostStart_InvalidSetting_FailsWithTheKeyAndTheAllowedRange(string key, string value, string expected)
+    {
+        using var host = BuildHost(new() { [$"Resilience:{key}"] = value });
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync(TestContext.Current.CancellationToken));
+
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task HostStart_UnknownKey_FailsNamingTheKey()
+    {
+        using var host = BuildHost(new() { ["Resilience:CircuitBreaker:FailureRatioo"] = "0.5" });
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => host.StartAsync(TestContext.Current.CancellationToken));
+
+        Assert.Contains("FailureRatioo", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task HostStart_SectionWrittenForMicrosoftsStandardHandler_BindsAndStarts()
+    {
+        using var host = BuildHost(new()
+        {
+            ["Resilience:RateLimiter:DefaultRateLimiterOptions:PermitLimit"] = "500",
+            ["Resilience:TotalRequestTimeout:Timeout"] = "00:00:20",
+            ["Resilience:Retry:MaxRetryAttempts"] = "2",
+            ["Resilience:Retry:BackoffType"] = "Linear",
+            ["Resilience:Retry:ShouldRetryAfterHeader"] = "false",
+            ["Resilience:CircuitBreaker:FailureRatio"] = "0.2",
+            ["Resilience:CircuitBreaker:MinimumThroughput"] = "20",
+            ["Resilience:CircuitBreaker:SamplingDuration"] = "00:00:30",
+            ["Resilience:CircuitBreaker:BreakDuration"] = "00:00:10",
+            ["Resilience:AttemptTimeout:Timeout"] = "00:00:05",
+        });
+
+        await host.StartAsync(TestContext.Current.CancellationToken);
+        var options = host.Services.GetRequiredService<IOptionsMonitor<HttpAttemptAwareResilienceOptions>>().Get("downstream-attempt-aware");
+
+        Assert.Equal(0.2, options.CircuitBreaker.FailureRatio);
+        Assert.Equal(DelayBackoffType.Linear, options.Retry.BackoffType);
+        Assert.False(options.Retry.ShouldRetryAfterHeader);
+        await host.StopAsync(TestContext.Current.CancellationToken);
+    }
+
+    private static IHost BuildHost(Dictionary<string, string?> settings)
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.Services.AddHttpClient("downstream").AddAttemptAwareResilienceHandler(builder.Configuration.GetSection("Resilience"));
+        return builder.Build();
+    }
+}
