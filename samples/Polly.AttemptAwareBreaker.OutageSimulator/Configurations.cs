@@ -3,6 +3,7 @@ using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Time.Testing;
 using Polly.CircuitBreaker;
 using Polly.Retry;
+using Polly.AttemptAwareBreaker.Http;
 using Polly.Telemetry;
 using Polly.Timeout;
 
@@ -19,8 +20,9 @@ internal static class Configurations
     public const string PollyRetryOutsideBreaker = "polly-retry-outside-breaker";
     public const string MsStandardHandler = "ms-standard-handler";
     public const string AttemptAware = "attempt-aware";
+    public const string AttemptAwareStandardHandler = "attempt-aware-standard-handler";
 
-    public static readonly string[] All = [PollyBreakerOutsideRetry, PollyRetryOutsideBreaker, MsStandardHandler, AttemptAware];
+    public static readonly string[] All = [PollyBreakerOutsideRetry, PollyRetryOutsideBreaker, MsStandardHandler, AttemptAware, AttemptAwareStandardHandler];
 
     /// <summary>Settings a scenario may change for every configuration alike.</summary>
     internal sealed record Settings
@@ -104,10 +106,27 @@ internal static class Configurations
                         FailureRatio = failureRatio,
                         MinimumThroughput = minimumThroughput,
                         BreakDuration = settings.BreakDuration,
-                        Classifier = HttpClassifier,
+                        Classifier = HttpOutcomeClassifiers.Default,
                         StateProvider = ourState,
                     });
                 state = () => ourState.CircuitState;
+                break;
+
+            case AttemptAwareStandardHandler:
+                // AddAttemptAwareResilienceHandler's pipeline, strategies in its order, with its default options.
+                var ours = new HttpAttemptAwareResilienceOptions();
+                ours.CircuitBreaker.StateProvider = ourState;
+                ours.Retry.Randomizer = new Random(42).NextDouble;
+                if (settings.NeverTrip)
+                {
+                    ours.CircuitBreaker.FailureRatio = failureRatio;
+                    ours.CircuitBreaker.MinimumThroughput = minimumThroughput;
+                    ours.CircuitBreaker.ConsecutiveFailureThreshold = null;
+                }
+
+                builder.AddAttemptAwareStandardResilience(ours);
+                state = () => ourState.CircuitState;
+                throws = false;
                 break;
 
             default:
@@ -127,32 +146,5 @@ internal static class Configurations
                 onOpened();
             }
         }
-    }
-
-    /// <summary>
-    /// HTTP classification: 408, 429, 5xx transient (501 and 505 permanent), other 4xx ignored, transport errors and timeouts transient,
-    /// the caller's cancellation ignored. Works on responses and on <see cref="HttpRequestException"/> from <c>EnsureSuccessStatusCode</c>.
-    /// </summary>
-    public static ValueTask<OutcomeClass> HttpClassifier(OutcomeClassifierArguments<HttpResponseMessage> args)
-    {
-        var status = args.Outcome switch
-        {
-            { Exception: HttpRequestException { StatusCode: { } code } } => code,
-            { Exception: TimeoutRejectedException or HttpRequestException } => HttpStatusCode.ServiceUnavailable,
-            { Exception: { } ex } when OutcomeClassifiers.IsCallerCancellation(ex, args.Context) => (HttpStatusCode?)null,
-            { Exception: not null } => HttpStatusCode.ServiceUnavailable,
-            { Result: { } response } => response.StatusCode,
-            _ => HttpStatusCode.OK,
-        };
-
-        return new(status switch
-        {
-            null => OutcomeClass.Ignored,
-            HttpStatusCode.NotImplemented or HttpStatusCode.HttpVersionNotSupported => OutcomeClass.PermanentFailure,
-            HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests => OutcomeClass.TransientFailure,
-            >= HttpStatusCode.InternalServerError => OutcomeClass.TransientFailure,
-            >= HttpStatusCode.BadRequest => OutcomeClass.Ignored,
-            _ => OutcomeClass.Success,
-        });
     }
 }

@@ -65,7 +65,7 @@ var metrics = results.Figures.Values.First().Keys.ToList();
 foreach (var group in metrics.Chunk(6))
 {
     var table = new Table();
-    table.AddColumn("configuration");
+    table.AddColumn(new TableColumn("configuration").NoWrap());
     foreach (var metric in group)
     {
         table.AddColumn(new TableColumn(metric).RightAligned());

@@ -16,6 +16,8 @@ namespace Polly.AttemptAwareBreaker.Http;
 /// <item><description>Every other 4xx, the caller's own cancellation and any other exception (a fault of the calling code):
 /// <see cref="OutcomeClass.Ignored"/> (neither counted nor retried: it says nothing about the downstream's health).</description></item>
 /// <item><description>Everything else (1xx, 2xx, 3xx): <see cref="OutcomeClass.Success"/>.</description></item>
+/// <item><description>An <see cref="HttpRequestException"/> that carries a status code (as <c>EnsureSuccessStatusCode</c> throws) is classified by
+/// that status code.</description></item>
 /// </list>
 /// </remarks>
 public static class HttpOutcomeClassifiers
@@ -62,6 +64,9 @@ public static class HttpOutcomeClassifiers
             return exception switch
             {
                 _ when OutcomeClassifiers.IsCallerCancellation(exception, context) => OutcomeClass.Ignored,
+                HttpRequestException { StatusCode: { } status } => ClassifyStatusCode(status) is var byStatus && byStatus == OutcomeClass.Success
+                    ? OutcomeClass.TransientFailure
+                    : byStatus,
                 HttpRequestException or TimeoutRejectedException or OperationCanceledException => OutcomeClass.TransientFailure,
                 _ => OutcomeClass.Ignored,
             };

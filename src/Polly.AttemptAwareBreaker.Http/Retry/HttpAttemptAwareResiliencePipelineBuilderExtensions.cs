@@ -46,4 +46,27 @@ public static class HttpAttemptAwareResiliencePipelineBuilderExtensions
             circuitBreaker);
 #pragma warning restore IL2026
     }
+
+    /// <summary>
+    /// Adds the strategies of <c>AddAttemptAwareResilienceHandler</c> in its order (rate limiter → total timeout → retry → attempt-aware
+    /// circuit breaker → attempt timeout), for HTTP work that does not go through an <see cref="HttpClient"/> handler.
+    /// </summary>
+    /// <param name="builder">The pipeline builder.</param>
+    /// <param name="options">The options, as bound for the handler.</param>
+    /// <returns>The same builder.</returns>
+    /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
+    /// <exception cref="System.ComponentModel.DataAnnotations.ValidationException">An option is out of its allowed range.</exception>
+    public static ResiliencePipelineBuilder<HttpResponseMessage> AddAttemptAwareStandardResilience(
+        this ResiliencePipelineBuilder<HttpResponseMessage> builder,
+        HttpAttemptAwareResilienceOptions options)
+    {
+        Guard.NotNull(builder);
+        Guard.NotNull(options);
+
+        return builder
+            .AddRateLimiter(options.RateLimiter)
+            .AddTimeout(options.TotalRequestTimeout)
+            .AddAttemptAwareRetryAndCircuitBreaker(options.Retry, options.CircuitBreaker)
+            .AddTimeout(options.AttemptTimeout);
+    }
 }

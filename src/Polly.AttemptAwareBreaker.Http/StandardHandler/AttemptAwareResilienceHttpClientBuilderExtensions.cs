@@ -38,13 +38,7 @@ public static class AttemptAwareResilienceHttpClientBuilderExtensions
         var handler = builder.AddResilienceHandler(Identifier, (pipeline, context) =>
         {
             context.EnableReloads<HttpAttemptAwareResilienceOptions>(optionsName);
-            var options = context.GetOptions<HttpAttemptAwareResilienceOptions>(optionsName);
-
-            pipeline
-                .AddRateLimiter(options.RateLimiter)
-                .AddTimeout(options.TotalRequestTimeout)
-                .AddAttemptAwareRetryAndCircuitBreaker(options.Retry, options.CircuitBreaker)
-                .AddTimeout(options.AttemptTimeout);
+            pipeline.AddAttemptAwareStandardResilience(context.GetOptions<HttpAttemptAwareResilienceOptions>(optionsName));
         });
 
         builder.ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan);

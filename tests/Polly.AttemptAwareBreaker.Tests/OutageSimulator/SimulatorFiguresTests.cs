@@ -15,6 +15,14 @@ public class SimulatorFiguresTests
         => Assert.Equal(5, Scenarios.HardOutage(AttemptAware)["downstreamCallsBeforeOpen"]);
 
     [Fact]
+    public void HardOutage_AttemptAwareStandardHandlerDefaults_AtMostTenDownstreamCallsBeforeOpen()
+        => Assert.InRange(Scenarios.HardOutage(Configurations.AttemptAwareStandardHandler)["downstreamCallsBeforeOpen"], 1, 10);
+
+    [Fact]
+    public void Noise_AttemptAwareStandardHandlerDefaults_TenPercentAt100PerSecondForTenMinutesNeverOpens()
+        => Assert.Equal(0, Scenarios.Noise(Configurations.AttemptAwareStandardHandler)["falseOpens"]);
+
+    [Fact]
     public void HardOutage_PollyBreakerOutsideRetry_LetsManyMoreCallsThrough()
         => Assert.True(Scenarios.HardOutage(Configurations.PollyBreakerOutsideRetry)["downstreamCallsBeforeOpen"] > 15);
 
