@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.AttemptAwareBreaker;
@@ -22,7 +23,10 @@ public static class AttemptAwareResilienceHttpClientBuilderExtensions
     /// <returns>A builder to configure the options and the pipeline selection.</returns>
     /// <remarks>
     /// The options (named <see cref="IHttpAttemptAwareResiliencePipelineBuilder.PipelineName"/>) are validated when the host starts and
-    /// reloaded when their configuration changes: the pipeline is rebuilt with the new settings. The handler sets
+    /// reloaded when their configuration changes: the pipeline is rebuilt with the new settings and its breaker keeps the running circuit
+    /// (state, counts, probes), through the <see cref="AttemptAwareCircuitBreakerRegistry"/> singleton this method registers, which also
+    /// lists the breakers by name (<c>client-attempt-aware/strategy</c>, with the authority in the middle when pipelines are selected
+    /// per authority). The handler sets
     /// <see cref="HttpClient.Timeout"/> to infinite, so that <see cref="HttpAttemptAwareResilienceOptions.TotalRequestTimeout"/> governs.
     /// </remarks>
     /// <exception cref="ArgumentNullException"><paramref name="builder"/> is <see langword="null"/>.</exception>
@@ -34,11 +38,16 @@ public static class AttemptAwareResilienceHttpClientBuilderExtensions
         var validator = new HttpAttemptAwareResilienceOptionsValidator(optionsName);
         builder.Services.AddSingleton<IValidateOptions<HttpAttemptAwareResilienceOptions>>(validator);
         builder.Services.AddOptions<HttpAttemptAwareResilienceOptions>(optionsName).ValidateOnStart();
+        builder.Services.TryAddSingleton<AttemptAwareCircuitBreakerRegistry>();
 
         var handler = builder.AddResilienceHandler(Identifier, (pipeline, context) =>
         {
             context.EnableReloads<HttpAttemptAwareResilienceOptions>(optionsName);
-            pipeline.AddAttemptAwareStandardResilience(context.GetOptions<HttpAttemptAwareResilienceOptions>(optionsName));
+            var options = context.GetOptions<HttpAttemptAwareResilienceOptions>(optionsName);
+
+            // Registered breakers are listed by name and keep their circuit across reloads (the rebuilt pipeline takes it over).
+            options.CircuitBreaker.Registry ??= context.ServiceProvider.GetRequiredService<AttemptAwareCircuitBreakerRegistry>();
+            pipeline.AddAttemptAwareStandardResilience(options);
         });
 
         builder.ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan);

@@ -50,7 +50,7 @@ public sealed class AttemptAwareCircuitBreakerManualControl
         {
             lock (_lock)
             {
-                return _circuits.Count;
+                return _circuits.Distinct().Count();
             }
         }
     }
@@ -93,7 +93,7 @@ public sealed class AttemptAwareCircuitBreakerManualControl
         lock (_lock)
         {
             _isolated = isolate;
-            circuits = [.. _circuits];
+            circuits = [.. _circuits.Distinct()];
         }
 
         var context = ResilienceContextPool.Shared.Get(cancellationToken);

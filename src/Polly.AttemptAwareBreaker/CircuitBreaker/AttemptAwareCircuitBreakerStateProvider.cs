@@ -37,7 +37,8 @@ public sealed class AttemptAwareCircuitBreakerStateProvider
 
     internal void Initialize(IBreakerControl circuit)
     {
-        if (Interlocked.CompareExchange(ref _circuit, circuit, null) is not null)
+        // Binding again to the same circuit is what a configuration reload does when a registry keeps the circuit running.
+        if (Interlocked.CompareExchange(ref _circuit, circuit, null) is { } bound && !ReferenceEquals(bound, circuit))
         {
             throw new InvalidOperationException(
                 $"This {nameof(AttemptAwareCircuitBreakerStateProvider)} is already bound to a circuit breaker; use one instance per breaker.");

@@ -124,4 +124,12 @@ public class AttemptAwareCircuitBreakerStrategyOptions<TResult> : ResilienceStra
     /// </summary>
     /// <value>The default value is <see langword="null"/>.</value>
     public AttemptAwareCircuitBreakerManualControl? ManualControl { get; set; }
+
+    /// <summary>
+    /// Gets or sets the registry that names this breaker, lists it for operators and keeps its circuit running across configuration
+    /// reloads (a pipeline rebuilt under the same name takes the circuit over with the new settings).
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>: the breaker is not registered and a rebuilt pipeline starts with a new circuit.
+    /// The HTTP package's handler and the dependency-injection helpers set the application's registry.</value>
+    public AttemptAwareCircuitBreakerRegistry? Registry { get; set; }
 }

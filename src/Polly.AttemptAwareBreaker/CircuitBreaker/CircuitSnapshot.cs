@@ -17,6 +17,7 @@ public sealed class CircuitSnapshot
         OutcomeCounts totalOperations,
         long totalRejections,
         int halfOpenProbesInFlight,
+        long totalProbesAdmitted,
         TimeSpan? retryAfter,
         DateTimeOffset? lastFailureTime,
         Exception? lastFailureException,
@@ -32,6 +33,7 @@ public sealed class CircuitSnapshot
         TotalOperations = totalOperations;
         TotalRejections = totalRejections;
         HalfOpenProbesInFlight = halfOpenProbesInFlight;
+        TotalProbesAdmitted = totalProbesAdmitted;
         RetryAfter = retryAfter;
         LastFailureTime = lastFailureTime;
         LastFailureException = lastFailureException;
@@ -65,6 +67,9 @@ public sealed class CircuitSnapshot
 
     /// <summary>Gets the number of half-open probes admitted and not yet finished.</summary>
     public int HalfOpenProbesInFlight { get; }
+
+    /// <summary>Gets the number of half-open probes admitted since the breaker was created.</summary>
+    public long TotalProbesAdmitted { get; }
 
     /// <summary>Gets the time left in the current break when the circuit is open; otherwise <see langword="null"/>.</summary>
     public TimeSpan? RetryAfter { get; }

@@ -9,4 +9,8 @@ internal sealed class CallerArgumentExpressionAttribute : Attribute
 
     public string ParameterName { get; }
 }
+
+internal static class IsExternalInit
+{
+}
 #endif

@@ -10,10 +10,22 @@ namespace Polly.AttemptAwareBreaker.CircuitBreaker.Controller;
 internal sealed class BreakerCircuit<T> : IDisposable
 {
     private readonly IDisposable? _manualControlRegistration;
+    private readonly IDisposable? _registryLease;
 
     public BreakerCircuit(AttemptAwareCircuitBreakerStrategyOptions<T> options, TimeProvider timeProvider, ResilienceStrategyTelemetry telemetry)
     {
-        Controller = new BreakerController<T>(options, timeProvider, telemetry);
+        if (options.Registry is { } registry)
+        {
+            // A pipeline rebuilt under the same name (a configuration reload) takes over the running circuit.
+            var lease = registry.Attach(telemetry, options, () => new BreakerController<T>(options, timeProvider, telemetry));
+            _registryLease = lease;
+            Controller = lease.Controller;
+        }
+        else
+        {
+            Controller = new BreakerController<T>(options, timeProvider, telemetry);
+        }
+
         Attempt = new BreakerAttempt<T>(Controller, options.Classifier, telemetry);
         options.StateProvider?.Initialize(Controller);
         _manualControlRegistration = options.ManualControl?.Initialize(Controller);
@@ -23,5 +35,9 @@ internal sealed class BreakerCircuit<T> : IDisposable
 
     public BreakerAttempt<T> Attempt { get; }
 
-    public void Dispose() => _manualControlRegistration?.Dispose();
+    public void Dispose()
+    {
+        _manualControlRegistration?.Dispose();
+        _registryLease?.Dispose();
+    }
 }

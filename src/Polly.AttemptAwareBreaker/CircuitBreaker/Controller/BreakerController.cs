@@ -17,24 +17,28 @@ internal sealed class BreakerController<T> : IBreakerControl
     private readonly object _lock = new();
     private readonly TimeProvider _timeProvider;
     private readonly ResilienceStrategyTelemetry _telemetry;
-    private readonly SlidingWindow _window;
-    private readonly double _failureRatio;
-    private readonly int _minimumThroughput;
-    private readonly int _consecutiveFailureThreshold;
-    private readonly TimeSpan _breakDuration;
-    private readonly Func<BreakDurationGeneratorArguments, ValueTask<TimeSpan>>? _breakDurationGenerator;
-    private readonly int _halfOpenSuccessThreshold;
-    private readonly Func<OnCircuitOpenedArguments<T>, ValueTask>? _onOpened;
-    private readonly Func<OnCircuitClosedArguments<T>, ValueTask>? _onClosed;
-    private readonly Func<OnCircuitHalfOpenedArguments, ValueTask>? _onHalfOpened;
+
+    // Settings: written in the constructor and by Reconfigure, both under the lock; read under the lock (or, for the callbacks, once).
+    private SlidingWindow _window;
+    private TimeSpan _samplingDuration;
+    private double _failureRatio;
+    private int _minimumThroughput;
+    private int _consecutiveFailureThreshold;
+    private TimeSpan _breakDuration;
+    private Func<BreakDurationGeneratorArguments, ValueTask<TimeSpan>>? _breakDurationGenerator;
+    private int _halfOpenSuccessThreshold;
+    private Func<OnCircuitOpenedArguments<T>, ValueTask>? _onOpened;
+    private Func<OnCircuitClosedArguments<T>, ValueTask>? _onClosed;
+    private Func<OnCircuitHalfOpenedArguments, ValueTask>? _onHalfOpened;
 
     // Half-open probe slots: the lease held in each slot (0 = free) and when it was admitted.
-    private readonly long[] _slotLease;
-    private readonly long[] _slotAdmittedAt;
+    private long[] _slotLease;
+    private long[] _slotAdmittedAt;
 
     private readonly long[] _totalAttempts = new long[4];
     private readonly long[] _totalOperations = new long[4];
     private long _totalRejections;
+    private long _totalProbes;
 
     // Cancelled when the circuit opens or is isolated, so retries waiting out a delay end at that moment; replaced when it closes or goes half-open.
     private CancellationTokenSource _openedSignal = new();
@@ -57,6 +61,34 @@ internal sealed class BreakerController<T> : IBreakerControl
     {
         _timeProvider = timeProvider;
         _telemetry = telemetry;
+        _slotLease = [];
+        _slotAdmittedAt = [];
+        _window = null!;
+        ApplyNeedsLock(options);
+        _currentBreak = _breakDuration;
+        _leaseTicks = ToTimestampTicks(_breakDuration);
+    }
+
+    /// <summary>Gets or sets the breaker's name in its registry, used in state-change notifications.</summary>
+    public string Name { get; set; } = string.Empty;
+
+    /// <summary>Gets or sets the receiver of state changes (the registry), or <see langword="null"/>.</summary>
+    public Action<CircuitStateChange>? StateChanged { get; set; }
+
+    /// <summary>
+    /// Applies new settings (a configuration reload) without losing the circuit's state, counts or probes in flight. The sampling
+    /// window restarts only when its duration changes; the current break keeps its length, the next one uses the new settings.
+    /// </summary>
+    public void Reconfigure(AttemptAwareCircuitBreakerStrategyOptions<T> options)
+    {
+        lock (_lock)
+        {
+            ApplyNeedsLock(options);
+        }
+    }
+
+    private void ApplyNeedsLock(AttemptAwareCircuitBreakerStrategyOptions<T> options)
+    {
         _failureRatio = options.FailureRatio;
         _minimumThroughput = options.MinimumThroughput;
         _consecutiveFailureThreshold = options.ConsecutiveFailureThreshold ?? 0;
@@ -66,11 +98,25 @@ internal sealed class BreakerController<T> : IBreakerControl
         _onOpened = options.OnOpened;
         _onClosed = options.OnClosed;
         _onHalfOpened = options.OnHalfOpened;
-        _slotLease = new long[options.HalfOpenMaxProbes];
-        _slotAdmittedAt = new long[options.HalfOpenMaxProbes];
-        _window = new SlidingWindow(ToTimestampTicks(options.SamplingDuration));
-        _currentBreak = _breakDuration;
-        _leaseTicks = ToTimestampTicks(_breakDuration);
+
+        if (_window is null || options.SamplingDuration != _samplingDuration)
+        {
+            _samplingDuration = options.SamplingDuration;
+            _window = new SlidingWindow(ToTimestampTicks(options.SamplingDuration));
+        }
+
+        if (options.HalfOpenMaxProbes != _slotLease.Length)
+        {
+            // Probes in flight keep their slots as far as the new count allows; the others report as ordinary attempts.
+            var lease = new long[options.HalfOpenMaxProbes];
+            var admittedAt = new long[options.HalfOpenMaxProbes];
+            var kept = Math.Min(lease.Length, _slotLease.Length);
+            Array.Copy(_slotLease, lease, kept);
+            Array.Copy(_slotAdmittedAt, admittedAt, kept);
+            _slotLease = lease;
+            _slotAdmittedAt = admittedAt;
+            _probesInFlight = lease.Count(l => l != 0);
+        }
     }
 
     public CircuitState State => (CircuitState)Volatile.Read(ref _state);
@@ -191,14 +237,14 @@ internal sealed class BreakerController<T> : IBreakerControl
         }
 
         var state = (CircuitState)_state;
-        if (state == CircuitState.HalfOpen && ticket.IsProbe && _slotLease[ticket.ProbeSlot] == ticket.LeaseId)
+        if (state == CircuitState.HalfOpen && ticket.IsProbe && ticket.ProbeSlot < _slotLease.Length && _slotLease[ticket.ProbeSlot] == ticket.LeaseId)
         {
             _slotLease[ticket.ProbeSlot] = 0;
             _probesInFlight--;
             return outcomeClass switch
             {
-                OutcomeClass.Success when ++_halfOpenSuccesses >= _halfOpenSuccessThreshold => CloseNeedsLock(),
-                OutcomeClass.TransientFailure or OutcomeClass.PermanentFailure => OpenNeedsLock(now, 1, 1, ++_halfOpenAttempts),
+                OutcomeClass.Success when ++_halfOpenSuccesses >= _halfOpenSuccessThreshold => CloseNeedsLock(CircuitStateChangeReason.ProbesSucceeded),
+                OutcomeClass.TransientFailure or OutcomeClass.PermanentFailure => OpenNeedsLock(now, 1, 1, ++_halfOpenAttempts, CircuitStateChangeReason.ProbeFailed),
                 _ => Transition.None,
             };
         }
@@ -213,12 +259,12 @@ internal sealed class BreakerController<T> : IBreakerControl
         var ratio = (double)failures / throughput;
         if (_consecutiveFailureThreshold > 0 && _consecutiveFailures >= _consecutiveFailureThreshold)
         {
-            return OpenNeedsLock(now, ratio, _consecutiveFailures, 0);
+            return OpenNeedsLock(now, ratio, _consecutiveFailures, 0, CircuitStateChangeReason.ConsecutiveFailures);
         }
 
         if (throughput >= _minimumThroughput && ratio >= _failureRatio)
         {
-            return OpenNeedsLock(now, ratio, (int)Math.Min(failures, int.MaxValue), 0);
+            return OpenNeedsLock(now, ratio, (int)Math.Min(failures, int.MaxValue), 0, CircuitStateChangeReason.FailureRatio);
         }
 
         return Transition.None;
@@ -227,7 +273,23 @@ internal sealed class BreakerController<T> : IBreakerControl
     /// <summary>
     /// Raises the events of a state change: computes a generated break duration, calls the user's callback, reports telemetry.
     /// </summary>
-    public ValueTask RaiseAsync(Transition transition, ResilienceContext context, Outcome<T> outcome) => transition.Kind switch
+    public ValueTask RaiseAsync(Transition transition, ResilienceContext context, Outcome<T> outcome)
+    {
+        if (StateChanged is { } stateChanged && transition.Kind != TransitionKind.None)
+        {
+            var (from, to) = transition.Kind switch
+            {
+                TransitionKind.Opened => (transition.Reason == CircuitStateChangeReason.ProbeFailed ? CircuitState.HalfOpen : CircuitState.Closed, CircuitState.Open),
+                TransitionKind.Closed => (CircuitState.HalfOpen, CircuitState.Closed),
+                _ => (CircuitState.Open, CircuitState.HalfOpen),
+            };
+            stateChanged(new CircuitStateChange(Name, from, to, transition.Reason, _timeProvider.GetUtcNow()));
+        }
+
+        return RaiseEventsAsync(transition, context, outcome);
+    }
+
+    private ValueTask RaiseEventsAsync(Transition transition, ResilienceContext context, Outcome<T> outcome) => transition.Kind switch
     {
         TransitionKind.Opened => RaiseOpenedAsync(transition, context, outcome, isManual: false),
         TransitionKind.Closed => RaiseClosedAsync(context, outcome, isManual: false),
@@ -237,7 +299,8 @@ internal sealed class BreakerController<T> : IBreakerControl
 
     public async ValueTask IsolateAsync(ResilienceContext context)
     {
-        IsolateSilently();
+        var from = IsolateAndReturnPrevious();
+        StateChanged?.Invoke(new CircuitStateChange(Name, from, CircuitState.Isolated, CircuitStateChangeReason.ManualIsolate, _timeProvider.GetUtcNow()));
 
         _telemetry.Report(new(ResilienceEventSeverity.Error, BreakerTelemetry.OnCircuitOpened), context, default(Outcome<T>), new OnCircuitOpenedArguments<T>(context, default, TimeSpan.MaxValue, isManual: true));
         if (_onOpened is { } onOpened)
@@ -248,20 +311,28 @@ internal sealed class BreakerController<T> : IBreakerControl
 
     public async ValueTask CloseAsync(ResilienceContext context)
     {
+        CircuitState from;
         lock (_lock)
         {
-            _ = CloseNeedsLock();
+            from = (CircuitState)_state;
+            _ = CloseNeedsLock(CircuitStateChangeReason.ManualClose);
         }
+
+        StateChanged?.Invoke(new CircuitStateChange(Name, from, CircuitState.Closed, CircuitStateChangeReason.ManualClose, _timeProvider.GetUtcNow()));
 
         await RaiseClosedAsync(context, default, isManual: true).ConfigureAwait(context.ContinueOnCapturedContext);
     }
 
     /// <summary>Puts the circuit into the isolated state without raising events; used when a manual control starts isolated.</summary>
-    public void IsolateSilently()
+    public void IsolateSilently() => IsolateAndReturnPrevious();
+
+    private CircuitState IsolateAndReturnPrevious()
     {
         CancellationTokenSource signal;
+        CircuitState previous;
         lock (_lock)
         {
+            previous = (CircuitState)_state;
             signal = _openedSignal;
             _state = (int)CircuitState.Isolated;
             _generation++;
@@ -270,6 +341,7 @@ internal sealed class BreakerController<T> : IBreakerControl
         }
 
         SignalOpened(signal);
+        return previous;
     }
 
     public CircuitSnapshot GetSnapshot()
@@ -290,6 +362,7 @@ internal sealed class BreakerController<T> : IBreakerControl
                 ToCounts(_totalOperations),
                 _totalRejections,
                 _probesInFlight,
+                _totalProbes,
                 retryAfter,
                 _lastFailureTime,
                 _lastFailureException,
@@ -349,6 +422,7 @@ internal sealed class BreakerController<T> : IBreakerControl
                 _slotLease[i] = lease = ++_nextLeaseId;
                 _slotAdmittedAt[i] = now;
                 _probesInFlight++;
+                _totalProbes++;
                 slot = i;
                 return true;
             }
@@ -370,7 +444,7 @@ internal sealed class BreakerController<T> : IBreakerControl
         return ElapsedTime(now, Math.Max(now, earliest));
     }
 
-    private Transition OpenNeedsLock(long now, double failureRate, int failureCount, int halfOpenAttempts)
+    private Transition OpenNeedsLock(long now, double failureRate, int failureCount, int halfOpenAttempts, CircuitStateChangeReason reason)
     {
         _state = (int)CircuitState.Open;
         _generation++;
@@ -379,10 +453,10 @@ internal sealed class BreakerController<T> : IBreakerControl
         _openUntil = now + _leaseTicks;
         ClearProbesNeedsLock();
         _lastStateChange = _timeProvider.GetUtcNow();
-        return Transition.Opened(_generation, failureRate, failureCount, halfOpenAttempts);
+        return Transition.Opened(_generation, failureRate, failureCount, halfOpenAttempts, reason);
     }
 
-    private Transition CloseNeedsLock()
+    private Transition CloseNeedsLock(CircuitStateChangeReason reason)
     {
         _state = (int)CircuitState.Closed;
         _generation++;
@@ -392,7 +466,7 @@ internal sealed class BreakerController<T> : IBreakerControl
         ClearProbesNeedsLock();
         _window.Reset();
         _lastStateChange = _timeProvider.GetUtcNow();
-        return Transition.Closed(_generation);
+        return Transition.Closed(_generation, reason);
     }
 
     private void RenewOpenedSignalNeedsLock()

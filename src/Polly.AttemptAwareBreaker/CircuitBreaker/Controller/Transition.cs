@@ -5,9 +5,10 @@ namespace Polly.AttemptAwareBreaker.CircuitBreaker.Controller;
 /// </summary>
 internal readonly struct Transition
 {
-    private Transition(TransitionKind kind, long generation, double failureRate, int failureCount, int halfOpenAttempts)
+    private Transition(TransitionKind kind, long generation, double failureRate, int failureCount, int halfOpenAttempts, CircuitStateChangeReason reason)
     {
         Kind = kind;
+        Reason = reason;
         Generation = generation;
         FailureRate = failureRate;
         FailureCount = failureCount;
@@ -15,6 +16,8 @@ internal readonly struct Transition
     }
 
     public TransitionKind Kind { get; }
+
+    public CircuitStateChangeReason Reason { get; }
 
     /// <summary>Gets the state generation the transition created; a later transition makes it stale.</summary>
     public long Generation { get; }
@@ -27,12 +30,12 @@ internal readonly struct Transition
 
     public static Transition None => default;
 
-    public static Transition Opened(long generation, double failureRate, int failureCount, int halfOpenAttempts)
-        => new(TransitionKind.Opened, generation, failureRate, failureCount, halfOpenAttempts);
+    public static Transition Opened(long generation, double failureRate, int failureCount, int halfOpenAttempts, CircuitStateChangeReason reason)
+        => new(TransitionKind.Opened, generation, failureRate, failureCount, halfOpenAttempts, reason);
 
-    public static Transition Closed(long generation) => new(TransitionKind.Closed, generation, 0, 0, 0);
+    public static Transition Closed(long generation, CircuitStateChangeReason reason) => new(TransitionKind.Closed, generation, 0, 0, 0, reason);
 
-    public static Transition HalfOpened(long generation) => new(TransitionKind.HalfOpened, generation, 0, 0, 0);
+    public static Transition HalfOpened(long generation) => new(TransitionKind.HalfOpened, generation, 0, 0, 0, CircuitStateChangeReason.BreakElapsed);
 }
 
 internal enum TransitionKind

@@ -1,0 +1,40 @@
+using Polly.CircuitBreaker;
+
+namespace Polly.AttemptAwareBreaker;
+
+/// <summary>
+/// Why a circuit changed state.
+/// </summary>
+public enum CircuitStateChangeReason
+{
+    /// <summary>The share of failed attempts in the sampling window reached the failure ratio (with at least the minimum throughput).</summary>
+    FailureRatio,
+
+    /// <summary>The number of failed attempts in a row reached the consecutive failure threshold.</summary>
+    ConsecutiveFailures,
+
+    /// <summary>A half-open probe failed, so the circuit opened again.</summary>
+    ProbeFailed,
+
+    /// <summary>Enough half-open probes succeeded, so the circuit closed.</summary>
+    ProbesSucceeded,
+
+    /// <summary>The break elapsed, so the circuit went half-open to let probes through.</summary>
+    BreakElapsed,
+
+    /// <summary>Manual control or the registry isolated the circuit.</summary>
+    ManualIsolate,
+
+    /// <summary>Manual control or the registry closed the circuit.</summary>
+    ManualClose,
+}
+
+/// <summary>
+/// A change of a circuit's state, as <see cref="AttemptAwareCircuitBreakerRegistry.StateChanged"/> reports it.
+/// </summary>
+/// <param name="BreakerName">The name of the breaker in its registry.</param>
+/// <param name="FromState">The state before the change.</param>
+/// <param name="ToState">The state after the change.</param>
+/// <param name="Reason">Why the state changed.</param>
+/// <param name="Timestamp">When the state changed, by the breaker's <see cref="TimeProvider"/>.</param>
+public sealed record CircuitStateChange(string BreakerName, CircuitState FromState, CircuitState ToState, CircuitStateChangeReason Reason, DateTimeOffset Timestamp);

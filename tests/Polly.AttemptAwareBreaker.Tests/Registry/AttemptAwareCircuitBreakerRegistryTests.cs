@@ -1,0 +1,198 @@
+using Polly.AttemptAwareBreaker.Tests.TestUtilities;
+using Polly.Registry;
+
+namespace Polly.AttemptAwareBreaker.Tests.Registry;
+
+public class AttemptAwareCircuitBreakerRegistryTests
+{
+    private readonly FakeTimeProvider _time = new();
+    private readonly AttemptAwareCircuitBreakerRegistry _registry = new();
+
+    [Fact]
+    public void Names_BreakerInNamedPipeline_IsPipelineSlashStrategy()
+    {
+        Build("payments", Options(5));
+
+        Assert.Equal(["payments/AttemptAwareCircuitBreaker"], _registry.Names);
+    }
+
+    [Fact]
+    public void Names_PipelineWithInstanceName_IncludesTheInstance()
+    {
+        Build("payments", Options(5), instance: "eu-west");
+
+        Assert.Equal(["payments/eu-west/AttemptAwareCircuitBreaker"], _registry.Names);
+    }
+
+    [Fact]
+    public async Task Names_TwoUnnamedPipelines_GetDistinctNamesAndSeparateCircuits()
+    {
+        var first = Build(null, Options(1));
+        Build(null, Options(1));
+
+        await first.RunAsync(Downstream.Answering(503));
+
+        Assert.Equal(2, _registry.Names.Count);
+        Assert.Equal([CircuitState.Closed, CircuitState.Open], _registry.GetBreakers().Select(b => b.Snapshot.State).Order());
+    }
+
+    [Fact]
+    public void GetSnapshot_UnknownName_ThrowsListingTheRegisteredNames()
+    {
+        Build("payments", Options(5));
+
+        var error = Assert.Throws<KeyNotFoundException>(() => _registry.GetSnapshot("orders/AttemptAwareCircuitBreaker"));
+
+        Assert.Contains("Registered: payments/AttemptAwareCircuitBreaker.", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task IsolateAsync_ByName_NextCallIsRejectedWithoutReachingDownstream()
+    {
+        var pipeline = Build("payments", Options(5));
+        var downstream = Downstream.Answering(200);
+
+        await _registry.IsolateAsync("payments/AttemptAwareCircuitBreaker", TestContext.Current.CancellationToken);
+        var outcome = await pipeline.RunAsync(downstream);
+
+        Assert.IsType<IsolatedCircuitException>(outcome.Exception);
+        Assert.Equal(0, downstream.Calls);
+    }
+
+    [Fact]
+    public async Task CloseAllAsync_OpenAndIsolatedCircuits_AllCloseAndAdmitCalls()
+    {
+        var payments = Build("payments", Options(1));
+        var orders = Build("orders", Options(1));
+        await payments.RunAsync(Downstream.Answering(503));
+        await _registry.IsolateAsync("orders/AttemptAwareCircuitBreaker", TestContext.Current.CancellationToken);
+
+        await _registry.CloseAllAsync(TestContext.Current.CancellationToken);
+
+        Assert.All(_registry.GetBreakers(), b => Assert.Equal(CircuitState.Closed, b.Snapshot.State));
+        Assert.Equal(200, (await orders.RunAsync(Downstream.Answering(200))).Result);
+    }
+
+    [Fact]
+    public async Task Attach_SameNameWhileFirstIsAlive_SecondPipelineTakesOverTheOpenCircuit()
+    {
+        var first = Build("payments", Options(1));
+        await first.RunAsync(Downstream.Answering(503));
+        var rebuilt = Build("payments", Options(10));
+        var downstream = Downstream.Answering(200);
+
+        var outcome = await rebuilt.RunAsync(downstream);
+
+        Assert.IsType<BrokenCircuitException>(outcome.Exception);
+        Assert.Equal(0, downstream.Calls);
+        Assert.Single(_registry.Names);
+    }
+
+    [Fact]
+    public async Task Attach_SameNameWithNewThresholds_NewThresholdsApplyToTheRunningCircuit()
+    {
+        var first = Build("payments", Options(10));
+        await first.RunAsync(Downstream.Answering(503));
+        var rebuilt = Build("payments", Options(2));
+
+        await rebuilt.RunAsync(Downstream.Answering(503));
+
+        Assert.Equal(CircuitState.Open, _registry.GetSnapshot("payments/AttemptAwareCircuitBreaker").State);
+    }
+
+    [Fact]
+    public void Attach_SameNameOtherResultType_ThrowsNamingTheBreaker()
+    {
+        Build("payments", Options(1));
+        var other = new ResiliencePipelineBuilder<string> { Name = "payments", TimeProvider = _time }
+            .AddAttemptAwareCircuitBreaker(new AttemptAwareCircuitBreakerStrategyOptions<string> { Registry = _registry });
+
+        var error = Assert.Throws<InvalidOperationException>(() => other.Build());
+
+        Assert.Contains("'payments/AttemptAwareCircuitBreaker'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StateChanged_ConsecutiveFailuresOpenTheCircuit_ReportsNameStatesAndReason()
+    {
+        var changes = new List<CircuitStateChange>();
+        _registry.StateChanged += (_, change) => changes.Add(change);
+        var pipeline = Build("payments", Options(2));
+
+        await pipeline.RunAsync(Downstream.Answering(503));
+        await pipeline.RunAsync(Downstream.Answering(503));
+
+        var change = Assert.Single(changes);
+        Assert.Equal(("payments/AttemptAwareCircuitBreaker", CircuitState.Closed, CircuitState.Open, CircuitStateChangeReason.ConsecutiveFailures), (change.BreakerName, change.FromState, change.ToState, change.Reason));
+    }
+
+    [Fact]
+    public async Task StateChanged_IsolateThenClose_ReportsManualReasons()
+    {
+        var changes = new List<CircuitStateChange>();
+        _registry.StateChanged += (_, change) => changes.Add(change);
+        Build("payments", Options(2));
+
+        await _registry.IsolateAsync("payments/AttemptAwareCircuitBreaker", TestContext.Current.CancellationToken);
+        await _registry.CloseAsync("payments/AttemptAwareCircuitBreaker", TestContext.Current.CancellationToken);
+
+        Assert.Equal(
+            [(CircuitState.Closed, CircuitState.Isolated, CircuitStateChangeReason.ManualIsolate), (CircuitState.Isolated, CircuitState.Closed, CircuitStateChangeReason.ManualClose)],
+            changes.Select(c => (c.FromState, c.ToState, c.Reason)));
+    }
+
+    [Fact]
+    public async Task PollyRegistryReload_OpenCircuit_RebuiltPipelineKeepsItOpenWithItsCounts()
+    {
+        using var reload = new CancellationTokenSource();
+        var threshold = 1;
+        var builds = 0;
+        using var polly = new ResiliencePipelineRegistry<string>(new ResiliencePipelineRegistryOptions<string>());
+        polly.TryAddBuilder<int>("payments", (builder, context) =>
+        {
+            builder.TimeProvider = _time;
+            context.AddReloadToken(reload.Token);
+            builds++;
+            builder.AddAttemptAwareCircuitBreaker(Options(threshold));
+        });
+        var pipeline = polly.GetPipeline<int>("payments");
+        await pipeline.RunAsync(Downstream.Answering(503));
+
+        threshold = 50;
+        await reload.CancelAsync();
+        var snapshot = _registry.GetSnapshot("payments/AttemptAwareCircuitBreaker");
+        var outcome = await pipeline.RunAsync(Downstream.Answering(200));
+
+        Assert.Equal(2, builds);
+        Assert.Equal(CircuitState.Open, snapshot.State);
+        Assert.Equal(1, snapshot.TotalAttempts.TransientFailures);
+        Assert.IsType<BrokenCircuitException>(outcome.Exception);
+        Assert.Single(_registry.Names);
+    }
+
+    [Fact]
+    public async Task Dispose_LastPipelineWithTheName_RemovesTheBreaker()
+    {
+        using var polly = new ResiliencePipelineRegistry<string>(new ResiliencePipelineRegistryOptions<string>());
+        polly.TryAddBuilder<int>("payments", (builder, _) => builder.AddAttemptAwareCircuitBreaker(Options(1)));
+        _ = polly.GetPipeline<int>("payments");
+        Assert.Single(_registry.Names);
+
+        await polly.DisposeAsync();
+
+        Assert.Empty(_registry.Names);
+    }
+
+    private AttemptAwareCircuitBreakerStrategyOptions<int> Options(int threshold)
+    {
+        var options = Breakers.Consecutive(threshold);
+        options.Classifier = Breakers.StatusClassifier;
+        options.Registry = _registry;
+        return options;
+    }
+
+    private ResiliencePipeline<int> Build(string? name, AttemptAwareCircuitBreakerStrategyOptions<int> options, string? instance = null)
+        => new ResiliencePipelineBuilder<int> { Name = name, InstanceName = instance, TimeProvider = _time }
+            .AddAttemptAwareCircuitBreaker(options)
+            .Build();
+}
