@@ -142,6 +142,42 @@ public class AttemptAwareResilienceHandlerTests
     }
 
     [Fact]
+    public async Task ConfigurationReload_WhileCircuitIsOpen_RebuiltPipelineKeepsRejectingWithoutCallingTheDownstream()
+    {
+        await using var downstream = await KestrelDownstream.AnsweringAsync(HttpStatusCode.ServiceUnavailable);
+        using var services = ClientServices.Create(downstream.BaseAddress, ClientServices.NoRetryDelay());
+        var atOpening = await services.RequestsUntilFirstRejectionAsync(downstream);
+
+        services.Configuration["Resilience:CircuitBreaker:BreakDuration"] = "00:00:30";
+        services.Configuration.Reload();
+        using var client = services.Client;
+
+        await Assert.ThrowsAsync<BrokenCircuitException>(() => client.GetAsync("/", Cancel));
+        Assert.Equal(atOpening, downstream.Requests);
+    }
+
+    [Fact]
+    public async Task Registry_PerAuthorityPipelines_ListsOneBreakerPerAuthorityWithItsState()
+    {
+        await using var down = await KestrelDownstream.AnsweringAsync(HttpStatusCode.ServiceUnavailable);
+        await using var healthy = await KestrelDownstream.AnsweringAsync(HttpStatusCode.OK);
+        using var services = ClientServices.Create(baseAddress: null, ClientServices.NoRetryDelay(), handler => handler.SelectPipelineByAuthority());
+        await services.RequestsUntilFirstRejectionAsync(down, down.BaseAddress.AbsoluteUri);
+        using (var client = services.Client)
+        {
+            using var response = await client.GetAsync(healthy.BaseAddress, Cancel);
+        }
+
+        var states = services.Provider.GetRequiredService<AttemptAwareCircuitBreakerRegistry>().GetBreakers()
+            .ToDictionary(b => b.PipelineInstanceName!, b => b.Snapshot.State);
+
+        Assert.Equal(CircuitState.Open, states[Authority(down)]);
+        Assert.Equal(CircuitState.Closed, states[Authority(healthy)]);
+    }
+
+    private static string Authority(KestrelDownstream downstream) => downstream.BaseAddress.GetLeftPart(UriPartial.Authority);
+
+    [Fact]
     public async Task DisableForUnsafeHttpMethods_FailingPost_IsSentOnceButGetIsRetried()
     {
         await using var downstream = await KestrelDownstream.AnsweringAsync(HttpStatusCode.ServiceUnavailable);
