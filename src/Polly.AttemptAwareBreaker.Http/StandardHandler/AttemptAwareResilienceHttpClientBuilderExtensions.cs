@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.AttemptAwareBreaker;
@@ -24,7 +23,7 @@ public static class AttemptAwareResilienceHttpClientBuilderExtensions
     /// <remarks>
     /// The options (named <see cref="IHttpAttemptAwareResiliencePipelineBuilder.PipelineName"/>) are validated when the host starts and
     /// reloaded when their configuration changes: the pipeline is rebuilt with the new settings and its breaker keeps the running circuit
-    /// (state, counts, probes), through the <see cref="AttemptAwareCircuitBreakerRegistry"/> singleton this method registers, which also
+    /// (state, counts, probes), through the <see cref="AttemptAwareCircuitBreakerRegistry"/> singleton this method registers (with the metrics and state-change log of <c>AddAttemptAwareCircuitBreakers</c>), which also
     /// lists the breakers by name (<c>client-attempt-aware/strategy</c>, with the authority in the middle when pipelines are selected
     /// per authority). The handler sets
     /// <see cref="HttpClient.Timeout"/> to infinite, so that <see cref="HttpAttemptAwareResilienceOptions.TotalRequestTimeout"/> governs.
@@ -38,7 +37,7 @@ public static class AttemptAwareResilienceHttpClientBuilderExtensions
         var validator = new HttpAttemptAwareResilienceOptionsValidator(optionsName);
         builder.Services.AddSingleton<IValidateOptions<HttpAttemptAwareResilienceOptions>>(validator);
         builder.Services.AddOptions<HttpAttemptAwareResilienceOptions>(optionsName).ValidateOnStart();
-        builder.Services.TryAddSingleton<AttemptAwareCircuitBreakerRegistry>();
+        builder.Services.AddAttemptAwareCircuitBreakers();
 
         var handler = builder.AddResilienceHandler(Identifier, (pipeline, context) =>
         {

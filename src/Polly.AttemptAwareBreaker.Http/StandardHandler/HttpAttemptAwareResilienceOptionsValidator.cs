@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
 using Polly.AttemptAwareBreaker.Retry;
 
@@ -101,32 +100,8 @@ internal sealed class HttpAttemptAwareResilienceOptionsValidator : IValidateOpti
         }
     }
 
-#pragma warning disable IL2026 // Options types keep their public properties.
     private void CheckMembers(object? options, string section, List<string> errors)
-    {
-        var key = Key(section);
-        if (options is null)
-        {
-            errors.Add($"{key} is null; it is required.");
-            return;
-        }
-
-        var results = new List<ValidationResult>();
-        if (Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true))
-        {
-            return;
-        }
-
-        foreach (var result in results)
-        {
-            var member = result.MemberNames.FirstOrDefault();
-            var message = result.ErrorMessage ?? "is invalid.";
-            errors.Add(member is not null && message.StartsWith(member, StringComparison.Ordinal)
-                ? $"{key}:{message}"
-                : member is null ? $"{key}: {message}" : $"{key}:{member}: {message}");
-        }
-    }
-#pragma warning restore IL2026
+        => OptionsValidation.CollectErrors(options, Key(section), errors);
 
     private string Key(string relative) => SectionPath is { Length: > 0 } path ? $"{path}:{relative}" : relative;
 }

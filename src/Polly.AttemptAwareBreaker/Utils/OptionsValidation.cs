@@ -27,5 +27,33 @@ internal static class OptionsValidation
 
         throw new ValidationException(message.ToString());
     }
+
+    /// <summary>
+    /// Validates <paramref name="options"/> against its attributes and adds one message per error, each naming the setting by its
+    /// configuration key (<paramref name="key"/>, then <c>:Member</c>), for start-up validation of bound options.
+    /// </summary>
+    public static void CollectErrors(object? options, string key, List<string> errors)
+    {
+        if (options is null)
+        {
+            errors.Add($"{key} is null; it is required.");
+            return;
+        }
+
+        var results = new List<ValidationResult>();
+        if (Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true))
+        {
+            return;
+        }
+
+        foreach (var result in results)
+        {
+            var member = result.MemberNames.FirstOrDefault();
+            var text = result.ErrorMessage ?? "is invalid.";
+            errors.Add(member is null ? $"{key}: {text}"
+                : text.StartsWith(member, StringComparison.Ordinal) ? $"{key}:{text}"
+                : $"{key}:{member}: {text}");
+        }
+    }
 #pragma warning restore IL2026
 }
