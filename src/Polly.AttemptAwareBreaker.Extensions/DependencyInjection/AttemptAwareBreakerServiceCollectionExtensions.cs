@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -55,17 +56,9 @@ public static class AttemptAwareBreakerServiceCollectionExtensions
         string name,
         IConfigurationSection section)
     {
-        Guard.NotNull(services);
-        Guard.NotNull(name);
-        Guard.NotNull(section);
-
-        services.AddAttemptAwareCircuitBreakers();
-        services.AddSingleton<IValidateOptions<AttemptAwareCircuitBreakerStrategyOptions>>(
-            new SectionOptionsValidator<AttemptAwareCircuitBreakerStrategyOptions>(name, section.Path, (options, key, errors) =>
-                OptionsValidation.CollectErrors(options, key(string.Empty), errors)));
-        return services.AddOptions<AttemptAwareCircuitBreakerStrategyOptions>(name)
-            .Bind(section, binder => binder.ErrorOnUnknownConfiguration = true)
-            .ValidateOnStart();
+        var options = ValidatedOptions<AttemptAwareCircuitBreakerStrategyOptions>(services, name, section, (options, key, errors) =>
+            OptionsValidation.CollectErrors(options, key(string.Empty), errors));
+        return options.Bind(section, binder => binder.ErrorOnUnknownConfiguration = true);
     }
 
     /// <summary>
@@ -83,24 +76,34 @@ public static class AttemptAwareBreakerServiceCollectionExtensions
         string name,
         IConfigurationSection section)
     {
+        var options = ValidatedOptions<AttemptAwareRetryAndCircuitBreakerOptions>(services, name, section, (options, key, errors) =>
+        {
+            OptionsValidation.CollectErrors(options.Retry, key(nameof(options.Retry)), errors);
+            if (options.Retry?.RetryBudget is { } budget)
+            {
+                OptionsValidation.CollectErrors(budget, key("Retry:RetryBudget"), errors);
+            }
+
+            OptionsValidation.CollectErrors(options.CircuitBreaker, key(nameof(options.CircuitBreaker)), errors);
+        });
+        return options.Bind(section, binder => binder.ErrorOnUnknownConfiguration = true);
+    }
+
+    // Registers the operational services and the start-up validation of named options; the caller binds them (binding stays at a
+    // call site with a concrete type, which the configuration binding source generator needs).
+    private static OptionsBuilder<TOptions> ValidatedOptions<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] TOptions>(
+        IServiceCollection services,
+        string name,
+        IConfigurationSection section,
+        Action<TOptions, Func<string, string>, List<string>> validate)
+        where TOptions : class
+    {
         Guard.NotNull(services);
         Guard.NotNull(name);
         Guard.NotNull(section);
 
         services.AddAttemptAwareCircuitBreakers();
-        services.AddSingleton<IValidateOptions<AttemptAwareRetryAndCircuitBreakerOptions>>(
-            new SectionOptionsValidator<AttemptAwareRetryAndCircuitBreakerOptions>(name, section.Path, (options, key, errors) =>
-            {
-                OptionsValidation.CollectErrors(options.Retry, key(nameof(options.Retry)), errors);
-                if (options.Retry?.RetryBudget is { } budget)
-                {
-                    OptionsValidation.CollectErrors(budget, key("Retry:RetryBudget"), errors);
-                }
-
-                OptionsValidation.CollectErrors(options.CircuitBreaker, key(nameof(options.CircuitBreaker)), errors);
-            }));
-        return services.AddOptions<AttemptAwareRetryAndCircuitBreakerOptions>(name)
-            .Bind(section, binder => binder.ErrorOnUnknownConfiguration = true)
-            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<TOptions>>(new SectionOptionsValidator<TOptions>(name, section.Path, validate));
+        return services.AddOptions<TOptions>(name).ValidateOnStart();
     }
 }

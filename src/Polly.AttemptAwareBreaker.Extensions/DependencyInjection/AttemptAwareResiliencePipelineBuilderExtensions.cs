@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.DependencyInjection;
 using Polly.AttemptAwareBreaker;
 using Polly.DependencyInjection;
@@ -27,12 +28,7 @@ public static class AttemptAwareResiliencePipelineBuilderExtensions
         string optionsName)
         where TKey : notnull
     {
-        Guard.NotNull(builder);
-        Guard.NotNull(context);
-        Guard.NotNull(optionsName);
-
-        context.EnableReloads<AttemptAwareCircuitBreakerStrategyOptions>(optionsName);
-        var options = context.GetOptions<AttemptAwareCircuitBreakerStrategyOptions>(optionsName);
+        var options = ReloadableOptions<TKey, AttemptAwareCircuitBreakerStrategyOptions>(builder, context, optionsName);
         options.Registry ??= context.ServiceProvider.GetRequiredService<AttemptAwareCircuitBreakerRegistry>();
         return builder.AddAttemptAwareCircuitBreaker(options);
     }
@@ -54,13 +50,19 @@ public static class AttemptAwareResiliencePipelineBuilderExtensions
         string optionsName)
         where TKey : notnull
     {
+        var options = ReloadableOptions<TKey, AttemptAwareRetryAndCircuitBreakerOptions>(builder, context, optionsName);
+        options.CircuitBreaker.Registry ??= context.ServiceProvider.GetRequiredService<AttemptAwareCircuitBreakerRegistry>();
+        return builder.AddAttemptAwareRetryAndCircuitBreaker(options.Retry, options.CircuitBreaker);
+    }
+
+    private static TOptions ReloadableOptions<TKey, [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] TOptions>(ResiliencePipelineBuilder builder, AddResiliencePipelineContext<TKey> context, string optionsName)
+        where TKey : notnull
+    {
         Guard.NotNull(builder);
         Guard.NotNull(context);
         Guard.NotNull(optionsName);
 
-        context.EnableReloads<AttemptAwareRetryAndCircuitBreakerOptions>(optionsName);
-        var options = context.GetOptions<AttemptAwareRetryAndCircuitBreakerOptions>(optionsName);
-        options.CircuitBreaker.Registry ??= context.ServiceProvider.GetRequiredService<AttemptAwareCircuitBreakerRegistry>();
-        return builder.AddAttemptAwareRetryAndCircuitBreaker(options.Retry, options.CircuitBreaker);
+        context.EnableReloads<TOptions>(optionsName);
+        return context.GetOptions<TOptions>(optionsName);
     }
 }
