@@ -101,6 +101,60 @@ public class AttemptAwareCircuitBreakerRegistryTests
     }
 
     [Fact]
+    public async Task Attach_HalfOpenMaxProbesRaisedWhileAProbeIsInFlight_RebuiltPipelineAdmitsUpToTheNewCount()
+    {
+        var first = Build("payments", Options(1));
+        await first.RunAsync(Downstream.Answering(503));
+        _time.Advance(Breakers.Break);
+        var hung = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var probes = new List<Task<Outcome<int>>> { first.RunAsync(new Downstream { Behaviour = _ => new(hung.Task) }) };
+        var options = Options(1);
+        options.HalfOpenMaxProbes = 3;
+        var rebuilt = Build("payments", options);
+
+        probes.Add(rebuilt.RunAsync(new Downstream { Behaviour = _ => new(hung.Task) }));
+        probes.Add(rebuilt.RunAsync(new Downstream { Behaviour = _ => new(hung.Task) }));
+        var fourth = await rebuilt.RunAsync(Downstream.Answering(200));
+
+        Assert.IsType<BrokenCircuitException>(fourth.Exception);
+        Assert.Equal(3, _registry.GetSnapshot("payments/AttemptAwareCircuitBreaker").HalfOpenProbesInFlight);
+        hung.SetResult(200);
+        await Task.WhenAll(probes);
+    }
+
+    [Fact]
+    public async Task Attach_SamplingDurationChanged_WindowRestartsButTotalsStay()
+    {
+        var first = Build("payments", Options(10));
+        await first.RunAsync(Downstream.Answering(503));
+        var options = Options(10);
+        options.SamplingDuration = TimeSpan.FromSeconds(60);
+
+        Build("payments", options);
+        var snapshot = _registry.GetSnapshot("payments/AttemptAwareCircuitBreaker");
+
+        Assert.Equal(0, snapshot.WindowAttempts.Total);
+        Assert.Equal(1, snapshot.TotalAttempts.TransientFailures);
+        Assert.Equal(1, snapshot.ConsecutiveFailures);
+    }
+
+    [Fact]
+    public async Task StateProvider_SameProviderInTheRebuiltPipeline_StaysBoundToTheRunningCircuit()
+    {
+        var provider = new AttemptAwareCircuitBreakerStateProvider();
+        var options = Options(1);
+        options.StateProvider = provider;
+        var first = Build("payments", options);
+        await first.RunAsync(Downstream.Answering(503));
+
+        var again = Options(5);
+        again.StateProvider = provider;
+        Build("payments", again);
+
+        Assert.Equal(CircuitState.Open, provider.CircuitState);
+    }
+
+    [Fact]
     public void Attach_SameNameOtherResultType_ThrowsNamingTheBreaker()
     {
         Build("payments", Options(1));
