@@ -132,4 +132,11 @@ public class AttemptAwareCircuitBreakerStrategyOptions<TResult> : ResilienceStra
     /// <value>The default value is <see langword="null"/>: the breaker is not registered and a rebuilt pipeline starts with a new circuit.
     /// The HTTP package's handler and the dependency-injection helpers set the application's registry.</value>
     public AttemptAwareCircuitBreakerRegistry? Registry { get; set; }
+
+    /// <summary>
+    /// Gets or sets the circuit state shared with other processes running the same pipeline (for example through Redis with
+    /// <c>Polly.AttemptAwareBreaker.Redis</c>), so a fleet trips on its combined attempts, opens together and probes as one.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>: the circuit is this process's own.</value>
+    public ISharedCircuitStateFactory? SharedState { get; set; }
 }

@@ -27,6 +27,12 @@ public static class BreakerTelemetry
     /// <summary>A transient failure was not retried because the retry budget was spent.</summary>
     public const string OnRetryBudgetExhausted = "OnRetryBudgetExhausted";
 
+    /// <summary>The shared circuit state stopped answering; the breaker protects on its own counts (arguments: <see cref="SharedStateArguments"/>).</summary>
+    public const string OnSharedStateDegraded = "OnSharedStateDegraded";
+
+    /// <summary>The shared circuit state answers (again) (arguments: <see cref="SharedStateArguments"/>).</summary>
+    public const string OnSharedStateConnected = "OnSharedStateConnected";
+
     /// <summary>The outcome classifier threw; the attempt counts as a permanent failure.</summary>
     public const string OnClassifierFailed = "OnClassifierFailed";
 }

@@ -18,6 +18,7 @@ public sealed class CircuitSnapshot
         long totalRejections,
         int halfOpenProbesInFlight,
         long totalProbesAdmitted,
+        SharedStateStatus sharedState,
         TimeSpan? retryAfter,
         DateTimeOffset? lastFailureTime,
         Exception? lastFailureException,
@@ -34,6 +35,7 @@ public sealed class CircuitSnapshot
         TotalRejections = totalRejections;
         HalfOpenProbesInFlight = halfOpenProbesInFlight;
         TotalProbesAdmitted = totalProbesAdmitted;
+        SharedState = sharedState;
         RetryAfter = retryAfter;
         LastFailureTime = lastFailureTime;
         LastFailureException = lastFailureException;
@@ -70,6 +72,9 @@ public sealed class CircuitSnapshot
 
     /// <summary>Gets the number of half-open probes admitted since the breaker was created.</summary>
     public long TotalProbesAdmitted { get; }
+
+    /// <summary>Gets whether the breaker shares its circuit with other processes, and whether the shared store answers.</summary>
+    public SharedStateStatus SharedState { get; }
 
     /// <summary>Gets the time left in the current break when the circuit is open; otherwise <see langword="null"/>.</summary>
     public TimeSpan? RetryAfter { get; }

@@ -123,11 +123,11 @@ public sealed class AttemptAwareCircuitBreakerRegistry
 
     internal Lease<T> Attach<T>(ResilienceStrategyTelemetry telemetry, AttemptAwareCircuitBreakerStrategyOptions<T> options, Func<BreakerController<T>> create)
     {
-        var source = SourceOf(telemetry);
+        var source = BreakerNames.SourceOf(telemetry);
         lock (_lock)
         {
             var shareable = !string.IsNullOrEmpty(source.PipelineName);
-            var name = shareable ? NameOf(source) : $"unnamed-{++_unnamed}/{source.StrategyName}";
+            var name = shareable ? BreakerNames.NameOf(source) : $"unnamed-{++_unnamed}/{source.StrategyName}";
             if (shareable && _entries.TryGetValue(name, out var existing))
             {
                 if (existing.Controller is not BreakerController<T> running)
@@ -149,17 +149,6 @@ public sealed class AttemptAwareCircuitBreakerRegistry
             return new Lease<T>(this, entry, controller);
         }
     }
-
-    private static ResilienceTelemetrySource SourceOf(ResilienceStrategyTelemetry telemetry)
-    {
-        // The telemetry object does not expose its source directly; it stamps it on rejection exceptions.
-        var stamp = new BrokenCircuitException();
-        telemetry.SetTelemetrySource(stamp);
-        return stamp.TelemetrySource ?? new ResilienceTelemetrySource(null, null, null);
-    }
-
-    private static string NameOf(ResilienceTelemetrySource source)
-        => string.Join("/", new[] { source.PipelineName, source.PipelineInstanceName, source.StrategyName }.Where(p => !string.IsNullOrEmpty(p)));
 
     private static async Task ApplyAsync(IBreakerControl[] controls, bool isolate, CancellationToken cancellationToken)
     {
@@ -205,11 +194,18 @@ public sealed class AttemptAwareCircuitBreakerRegistry
     {
         lock (_lock)
         {
-            if (--entry.References == 0 && _entries.TryGetValue(entry.Name, out var current) && ReferenceEquals(current, entry))
+            if (--entry.References > 0)
+            {
+                return;
+            }
+
+            if (_entries.TryGetValue(entry.Name, out var current) && ReferenceEquals(current, entry))
             {
                 _entries.Remove(entry.Name);
             }
         }
+
+        entry.Control.DetachShared();
     }
 
     internal sealed class Lease<T> : IDisposable

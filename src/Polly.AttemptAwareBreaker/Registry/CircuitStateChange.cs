@@ -27,6 +27,9 @@ public enum CircuitStateChangeReason
 
     /// <summary>Manual control or the registry closed the circuit.</summary>
     ManualClose,
+
+    /// <summary>Another process sharing the circuit (through <see cref="ISharedCircuitStateFactory"/>) opened or closed it.</summary>
+    SharedState,
 }
 
 /// <summary>

@@ -43,6 +43,22 @@ internal sealed class BreakerAttempt<T>
             return ClassifiedOutcome<T>.Rejected(Outcome.FromException<T>(rejection!));
         }
 
+        var fleetSlot = -1;
+        if (ticket.IsProbe && _controller.Shared is { } shared)
+        {
+            // Half-open probes are counted fleet-wide: the local slot is only used once a fleet slot is this process's.
+            var slot = await AcquireFleetProbeAsync(shared, context).ConfigureAwait(context.ContinueOnCapturedContext);
+            if (slot is null)
+            {
+                _controller.AbandonProbe(ticket);
+                var refused = _controller.FleetProbeRejection();
+                _telemetry.SetTelemetrySource(refused);
+                return ClassifiedOutcome<T>.Rejected(Outcome.FromException<T>(refused));
+            }
+
+            fleetSlot = slot.Value;
+        }
+
         Outcome<T> outcome;
         try
         {
@@ -89,12 +105,30 @@ internal sealed class BreakerAttempt<T>
         }
 
         transition = _controller.Report(ticket, outcomeClass, outcome.Exception);
+        if (fleetSlot >= 0)
+        {
+            _controller.Shared?.ReleaseProbe(fleetSlot);
+        }
         if (transition.Kind != TransitionKind.None)
         {
             await _controller.RaiseAsync(transition, context, outcome).ConfigureAwait(context.ContinueOnCapturedContext);
         }
 
         return new ClassifiedOutcome<T>(outcome, outcomeClass, ticket.IsProbe, transition.Kind == TransitionKind.Opened);
+    }
+
+    private async ValueTask<int?> AcquireFleetProbeAsync(ISharedCircuitState shared, ResilienceContext context)
+    {
+        try
+        {
+            return await shared.TryAcquireProbeAsync(_controller.CurrentBreak, context.CancellationToken).ConfigureAwait(context.ContinueOnCapturedContext);
+        }
+#pragma warning disable CA1031 // The shared store must never fail a call: without it the breaker decides alone.
+        catch (Exception)
+        {
+            return -1;
+        }
+#pragma warning restore CA1031
     }
 }
 

@@ -26,6 +26,19 @@ internal sealed class BreakerCircuit<T> : IDisposable
             Controller = new BreakerController<T>(options, timeProvider, telemetry);
         }
 
+        if (options.SharedState is { } sharedState && Controller.Shared is null)
+        {
+            var source = BreakerNames.SourceOf(telemetry);
+            if (string.IsNullOrEmpty(source.PipelineName))
+            {
+                throw new InvalidOperationException(
+                    "A circuit breaker with shared state needs a name that is the same in every process: give the pipeline a name " +
+                    "(ResiliencePipelineBuilder.Name, or the key of AddResiliencePipeline / the HttpClient's name).");
+            }
+
+            Controller.AttachShared(sharedState.Create(new SharedCircuitHost(BreakerNames.NameOf(source), timeProvider, Controller)));
+        }
+
         Attempt = new BreakerAttempt<T>(Controller, options.Classifier, telemetry);
         options.StateProvider?.Initialize(Controller);
         _manualControlRegistration = options.ManualControl?.Initialize(Controller);
@@ -38,6 +51,14 @@ internal sealed class BreakerCircuit<T> : IDisposable
     public void Dispose()
     {
         _manualControlRegistration?.Dispose();
-        _registryLease?.Dispose();
+        if (_registryLease is null)
+        {
+            Controller.DetachShared();
+        }
+        else
+        {
+            // The registry detaches the shared state when the last pipeline using this circuit goes.
+            _registryLease.Dispose();
+        }
     }
 }

@@ -9,7 +9,7 @@ namespace Polly.AttemptAwareBreaker.CircuitBreaker.Controller;
 /// User callbacks run after the lock is released.
 /// </summary>
 /// <typeparam name="T">The type of result.</typeparam>
-internal sealed class BreakerController<T> : IBreakerControl
+internal sealed class BreakerController<T> : IBreakerControl, ISharedCircuitTarget
 {
     private const string OpenMessage = "The circuit is open and is not allowing calls; RetryAfter tells how long the break lasts.";
     private const string HalfOpenMessage = "The circuit is half-open and every probe slot is taken; RetryAfter tells when a slot frees up at the latest.";
@@ -56,6 +56,14 @@ internal sealed class BreakerController<T> : IBreakerControl
     private DateTimeOffset? _lastFailureTime;
     private Exception? _lastFailureException;
     private DateTimeOffset? _lastStateChange;
+
+    // Shared state (null when the breaker is local): the fleet's window counts and the local counts they already include.
+    private ISharedCircuitState? _shared;
+    private SharedStateStatus _sharedStatus;
+    private bool _fleetKnown;
+    private long _fleetSuccesses;
+    private long _fleetFailures;
+    private OutcomeCounts _fleetIncluded = new(0, 0, 0, 0);
 
     public BreakerController(AttemptAwareCircuitBreakerStrategyOptions<T> options, TimeProvider timeProvider, ResilienceStrategyTelemetry telemetry)
     {
@@ -120,6 +128,30 @@ internal sealed class BreakerController<T> : IBreakerControl
     }
 
     public CircuitState State => (CircuitState)Volatile.Read(ref _state);
+
+    public ISharedCircuitState? Shared => _shared;
+
+    public TimeSpan SamplingDuration
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _samplingDuration;
+            }
+        }
+    }
+
+    public int HalfOpenMaxProbes
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _slotLease.Length;
+            }
+        }
+    }
 
     /// <summary>
     /// Gets a token that is cancelled when the circuit next opens or is isolated. Read it while the circuit is closed or half-open.
@@ -254,20 +286,30 @@ internal sealed class BreakerController<T> : IBreakerControl
             return Transition.None;
         }
 
-        _window.SumHealth(now, out var successes, out var failures);
-        var throughput = successes + failures;
-        var ratio = (double)failures / throughput;
         if (_consecutiveFailureThreshold > 0 && _consecutiveFailures >= _consecutiveFailureThreshold)
         {
-            return OpenNeedsLock(now, ratio, _consecutiveFailures, 0, CircuitStateChangeReason.ConsecutiveFailures);
+            _window.SumHealth(now, out var successes, out var failures);
+            return OpenNeedsLock(now, (double)failures / (successes + failures), _consecutiveFailures, 0, CircuitStateChangeReason.ConsecutiveFailures);
         }
 
-        if (throughput >= _minimumThroughput && ratio >= _failureRatio)
+        return EvaluateRatioNeedsLock(now);
+    }
+
+    private Transition EvaluateRatioNeedsLock(long now)
+    {
+        _window.SumHealth(now, out var successes, out var failures);
+        if (_fleetKnown)
         {
-            return OpenNeedsLock(now, ratio, (int)Math.Min(failures, int.MaxValue), 0, CircuitStateChangeReason.FailureRatio);
+            // The fleet's window already holds this process's counts up to the last exchange; add what happened here since.
+            successes = Math.Max(successes, _fleetSuccesses + _totalAttempts[(int)OutcomeClass.Success] - _fleetIncluded.Successes);
+            failures = Math.Max(failures, _fleetFailures + _totalAttempts[(int)OutcomeClass.TransientFailure] + _totalAttempts[(int)OutcomeClass.PermanentFailure] - _fleetIncluded.Failures);
         }
 
-        return Transition.None;
+        var throughput = successes + failures;
+        var ratio = throughput == 0 ? 0 : (double)failures / throughput;
+        return throughput >= _minimumThroughput && ratio >= _failureRatio
+            ? OpenNeedsLock(now, ratio, (int)Math.Min(failures, int.MaxValue), 0, CircuitStateChangeReason.FailureRatio)
+            : Transition.None;
     }
 
     /// <summary>
@@ -284,6 +326,13 @@ internal sealed class BreakerController<T> : IBreakerControl
                 _ => (CircuitState.Open, CircuitState.HalfOpen),
             };
             stateChanged(new CircuitStateChange(Name, from, to, transition.Reason, _timeProvider.GetUtcNow()));
+        }
+
+        if (_shared is { } shared && transition.Reason != CircuitStateChangeReason.SharedState && transition.Kind != TransitionKind.HalfOpened)
+        {
+            shared.OnLocalStateChanged(
+                transition.Kind == TransitionKind.Opened ? CircuitState.Open : CircuitState.Closed,
+                transition.Kind == TransitionKind.Opened ? _timeProvider.GetUtcNow() + CurrentBreak : null);
         }
 
         return RaiseEventsAsync(transition, context, outcome);
@@ -363,6 +412,7 @@ internal sealed class BreakerController<T> : IBreakerControl
                 _totalRejections,
                 _probesInFlight,
                 _totalProbes,
+                _sharedStatus,
                 retryAfter,
                 _lastFailureTime,
                 _lastFailureException,
@@ -555,6 +605,183 @@ internal sealed class BreakerController<T> : IBreakerControl
     private TimeSpan ElapsedTime(long from, long to) => _timeProvider.GetElapsedTime(from, to);
 
     /// <summary>Gets the length of the current break; used by tests and diagnostics.</summary>
+    public void AttachShared(ISharedCircuitState shared)
+    {
+        lock (_lock)
+        {
+            _shared = shared;
+            _sharedStatus = SharedStateStatus.Connected;
+        }
+    }
+
+    public void DetachShared()
+    {
+        ISharedCircuitState? shared;
+        lock (_lock)
+        {
+            shared = _shared;
+            _shared = null;
+            _fleetKnown = false;
+            _sharedStatus = SharedStateStatus.None;
+        }
+
+        shared?.Dispose();
+    }
+
+    public OutcomeCounts LocalAttempts()
+    {
+        lock (_lock)
+        {
+            return ToCounts(_totalAttempts);
+        }
+    }
+
+    public void ApplyFleetWindow(long successes, long failures, OutcomeCounts includedLocal)
+    {
+        Transition transition;
+        CancellationTokenSource signal;
+        lock (_lock)
+        {
+            _fleetKnown = true;
+            _fleetSuccesses = successes;
+            _fleetFailures = failures;
+            _fleetIncluded = includedLocal;
+            signal = _openedSignal;
+            transition = _state == (int)CircuitState.Closed ? EvaluateRatioNeedsLock(_timeProvider.GetTimestamp()) : Transition.None;
+        }
+
+        Apply(transition, signal);
+    }
+
+    public void ApplyFleetOpened(DateTimeOffset openUntil)
+    {
+        Transition transition;
+        CancellationTokenSource signal;
+        lock (_lock)
+        {
+            var remaining = openUntil - _timeProvider.GetUtcNow();
+            var now = _timeProvider.GetTimestamp();
+            var until = now + ToTimestampTicks(remaining);
+            if (remaining <= TimeSpan.Zero || _state == (int)CircuitState.Isolated || (_state == (int)CircuitState.Open && _openUntil >= until - ToTimestampTicks(TimeSpan.FromMilliseconds(1))))
+            {
+                return;
+            }
+
+            signal = _openedSignal;
+            transition = OpenNeedsLock(now, 1, 0, 0, CircuitStateChangeReason.SharedState);
+            _openUntil = until;
+            _leaseTicks = ToTimestampTicks(remaining);
+            _currentBreak = remaining;
+        }
+
+        Apply(transition, signal);
+    }
+
+    public void ApplyFleetClosed()
+    {
+        Transition transition;
+        lock (_lock)
+        {
+            if (_state is not ((int)CircuitState.Open or (int)CircuitState.HalfOpen))
+            {
+                return;
+            }
+
+            transition = CloseNeedsLock(CircuitStateChangeReason.SharedState);
+        }
+
+        Apply(transition, signal: null);
+    }
+
+    public void SetSharedStatus(SharedStateStatus status, Exception? error)
+    {
+        lock (_lock)
+        {
+            if (_sharedStatus == status)
+            {
+                return;
+            }
+
+            _sharedStatus = status;
+            if (status != SharedStateStatus.Connected)
+            {
+                // Without fresh fleet counts the ratio rule judges the local window alone.
+                _fleetKnown = false;
+            }
+        }
+
+        var context = ResilienceContextPool.Shared.Get();
+        try
+        {
+            if (status == SharedStateStatus.Degraded)
+            {
+                _telemetry.Report(new(ResilienceEventSeverity.Warning, BreakerTelemetry.OnSharedStateDegraded), context, Outcome.FromException<T>(error!), new SharedStateArguments(status, error));
+            }
+            else
+            {
+                _telemetry.Report(new(ResilienceEventSeverity.Information, BreakerTelemetry.OnSharedStateConnected), context, new SharedStateArguments(status, null));
+            }
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
+
+    /// <summary>Gives back a probe slot whose fleet-wide slot was refused: the attempt is never sent and counts as a rejection.</summary>
+    public void AbandonProbe(in AttemptTicket ticket)
+    {
+        lock (_lock)
+        {
+            if (ticket.ProbeSlot < _slotLease.Length && _slotLease[ticket.ProbeSlot] == ticket.LeaseId)
+            {
+                _slotLease[ticket.ProbeSlot] = 0;
+                _probesInFlight--;
+            }
+
+            _totalProbes--;
+            _totalRejections++;
+            _window.Current(_timeProvider.GetTimestamp()).Rejections++;
+            ticket.Operation?.Attempts = ticket.AttemptNumber;
+        }
+    }
+
+    public BrokenCircuitException FleetProbeRejection() => new(HalfOpenMessage, CurrentBreak);
+
+    private void Apply(Transition transition, CancellationTokenSource? signal)
+    {
+        if (transition.Kind == TransitionKind.None)
+        {
+            return;
+        }
+
+        if (transition.Kind == TransitionKind.Opened && signal is not null)
+        {
+            SignalOpened(signal);
+        }
+
+        _ = RaiseDetachedAsync(transition);
+    }
+
+    private async Task RaiseDetachedAsync(Transition transition)
+    {
+        // A change that no call caused (the fleet's view arrived): events and callbacks run here, with a context of their own.
+        var context = ResilienceContextPool.Shared.Get();
+        try
+        {
+            await RaiseAsync(transition, context, default).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // A throwing OnOpened/OnClosed callback must not break the shared-state link.
+        catch (Exception)
+        {
+        }
+#pragma warning restore CA1031
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
+
     internal TimeSpan CurrentBreak
     {
         get

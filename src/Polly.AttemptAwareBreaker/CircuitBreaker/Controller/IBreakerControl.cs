@@ -16,4 +16,6 @@ internal interface IBreakerControl
     ValueTask CloseAsync(ResilienceContext context);
 
     void IsolateSilently();
+
+    void DetachShared();
 }
