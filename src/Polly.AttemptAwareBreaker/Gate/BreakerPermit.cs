@@ -44,7 +44,8 @@ public readonly struct BreakerPermit
     public ExecutionRejectedException? Rejection { get; }
 
     /// <summary>
-    /// Reports the outcome of the attempt.
+    /// Reports the outcome of the attempt. Report each granted permit exactly once: the permit is a value type without state of its
+    /// own (so acquiring one allocates nothing), so a second report of the same permit cannot be detected and would be counted again.
     /// </summary>
     /// <param name="outcomeClass">The class of the outcome.</param>
     /// <param name="exception">The exception of a failed attempt, kept as the snapshot's last failure.</param>
