@@ -211,6 +211,92 @@ public class HalfOpenStateTests
         Assert.Equal(1, raised);
     }
 
+    [Fact]
+    public async Task Execute_HalfOpenEverySlotTaken_RetryAfterIsWhenTheProbesLeaseEnds()
+    {
+        var pipeline = await OpenedPipelineAsync(Breakers.Consecutive(1, _provider));
+        _time.Advance(Breakers.Break);
+        var release = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var probe = pipeline.RunAsync(new Downstream { Behaviour = _ => new(release.Task) });
+        _time.Advance(TimeSpan.FromSeconds(2));
+
+        var outcome = await pipeline.RunAsync(new Downstream());
+
+        Assert.Equal(TimeSpan.FromSeconds(3), Assert.IsType<BrokenCircuitException>(outcome.Exception).RetryAfter);
+        release.SetResult(200);
+        await probe;
+    }
+
+    [Fact]
+    public async Task Snapshot_AfterProbes_CountsEveryProbeAdmitted()
+    {
+        var pipeline = await OpenedPipelineAsync(Breakers.Consecutive(1, _provider));
+        _time.Advance(Breakers.Break);
+        await pipeline.RunAsync(Downstream.AlwaysFailing());
+        _time.Advance(Breakers.Break);
+
+        await pipeline.RunAsync(new Downstream());
+
+        Assert.Equal(2, _provider.GetSnapshot().TotalProbesAdmitted);
+    }
+
+    [Fact]
+    public async Task Execute_IgnoredProbeRetriedByPollyRetry_ClassifierSeesNextAttemptNumber()
+    {
+        var options = Breakers.Consecutive(1, _provider);
+        var attemptNumbers = new List<int>();
+        options.Classifier = args =>
+        {
+            attemptNumbers.Add(args.AttemptNumber);
+            return Breakers.StatusClassifier(args);
+        };
+        var pipeline = new ResiliencePipelineBuilder<int> { TimeProvider = _time }
+            .AddRetry(new Polly.Retry.RetryStrategyOptions<int> { MaxRetryAttempts = 1, Delay = TimeSpan.Zero, ShouldHandle = args => new(args.Outcome.Result == 404) })
+            .AddAttemptAwareCircuitBreaker(options)
+            .Build();
+        await pipeline.RunAsync(Downstream.AlwaysFailing());
+        _time.Advance(Breakers.Break);
+        attemptNumbers.Clear();
+
+        await pipeline.RunAsync(Downstream.Answering(404));
+
+        Assert.Equal([0, 1], attemptNumbers);
+    }
+
+    [Fact]
+    public async Task OnClosed_ProbesSucceed_IsNotManual()
+    {
+        var options = Breakers.Consecutive(1, _provider);
+        bool? isManual = null;
+        options.OnClosed = args =>
+        {
+            isManual = args.IsManual;
+            return default;
+        };
+        var pipeline = await OpenedPipelineAsync(options);
+        _time.Advance(Breakers.Break);
+
+        await pipeline.RunAsync(new Downstream());
+
+        Assert.False(isManual);
+    }
+
+    [Fact]
+    public async Task Registry_ProbeFails_StateChangeComesFromHalfOpen()
+    {
+        var registry = new AttemptAwareCircuitBreakerRegistry();
+        var changes = new List<CircuitStateChange>();
+        registry.StateChanged += (_, change) => changes.Add(change);
+        var options = Breakers.Consecutive(1);
+        options.Registry = registry;
+        var pipeline = await OpenedPipelineAsync(options);
+        _time.Advance(Breakers.Break);
+
+        await pipeline.RunAsync(Downstream.AlwaysFailing());
+
+        Assert.Equal((CircuitState.HalfOpen, CircuitState.Open, CircuitStateChangeReason.ProbeFailed), (changes[^1].FromState, changes[^1].ToState, changes[^1].Reason));
+    }
+
     private async Task<ResiliencePipeline<int>> OpenedPipelineAsync(AttemptAwareCircuitBreakerStrategyOptions<int> options)
     {
         var pipeline = Breakers.Build(options, _time);

@@ -7,6 +7,123 @@ public class OpenStateTests
     private readonly FakeTimeProvider _time = new();
 
     [Fact]
+    public async Task Snapshot_Closed_HasNoRetryAfter()
+    {
+        var provider = new AttemptAwareCircuitBreakerStateProvider();
+        var pipeline = Breakers.Build(Breakers.Consecutive(1, provider), _time);
+
+        await pipeline.RunAsync(new Downstream());
+
+        Assert.Null(provider.GetSnapshot().RetryAfter);
+    }
+
+    [Fact]
+    public async Task BreakDurationGenerator_ReturnsZero_ConfiguredBreakDurationApplies()
+    {
+        var options = Breakers.Consecutive(1);
+        options.BreakDurationGenerator = _ => new(TimeSpan.Zero);
+        var pipeline = Breakers.Build(options, _time);
+        await pipeline.RunAsync(Downstream.AlwaysFailing());
+
+        var outcome = await pipeline.RunAsync(new Downstream());
+
+        Assert.Equal(Breakers.Break, Assert.IsType<BrokenCircuitException>(outcome.Exception).RetryAfter);
+    }
+
+    [Fact]
+    public async Task BreakDurationGenerator_ConsecutiveRuleTrips_ReceivesWindowFailureRatioAndCount()
+    {
+        var options = Breakers.Consecutive(3);
+        BreakDurationGeneratorArguments? received = null;
+        options.BreakDurationGenerator = args =>
+        {
+            received = args;
+            return new(Breakers.Break);
+        };
+        var pipeline = Breakers.Build(options, _time);
+        await pipeline.RunAsync(new Downstream());
+
+        for (var i = 0; i < 3; i++)
+        {
+            await pipeline.RunAsync(Downstream.AlwaysFailing());
+        }
+
+        Assert.Equal((0.75, 3), (received?.FailureRate, received?.FailureCount));
+    }
+
+    [Fact]
+    public async Task BreakDurationGenerator_RatioRuleTrips_ReceivesRatioAndFailureCount()
+    {
+        BreakDurationGeneratorArguments? received = null;
+        var options = new AttemptAwareCircuitBreakerStrategyOptions<int>
+        {
+            FailureRatio = 0.5,
+            MinimumThroughput = 4,
+            BreakDurationGenerator = args =>
+            {
+                received = args;
+                return new(Breakers.Break);
+            },
+        };
+        var pipeline = Breakers.Build(options, _time);
+        await pipeline.RunAsync(new Downstream());
+        await pipeline.RunAsync(Downstream.AlwaysFailing());
+        await pipeline.RunAsync(new Downstream());
+
+        await pipeline.RunAsync(Downstream.AlwaysFailing());
+
+        Assert.Equal((0.5, 2), (received?.FailureRate, received?.FailureCount));
+    }
+
+    [Fact]
+    public async Task Execute_Isolated_RejectionSaysTheCircuitIsIsolated()
+    {
+        var control = new AttemptAwareCircuitBreakerManualControl();
+        var options = Breakers.Consecutive(1);
+        options.ManualControl = control;
+        var pipeline = Breakers.Build(options, _time);
+        await control.IsolateAsync();
+
+        var outcome = await pipeline.RunAsync(new Downstream());
+
+        Assert.Contains("isolated", Assert.IsType<IsolatedCircuitException>(outcome.Exception).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Isolate_ByManualControl_ReportsOpenedTelemetry()
+    {
+        var control = new AttemptAwareCircuitBreakerManualControl();
+        var listener = new RecordingListener();
+        var options = Breakers.Consecutive(1);
+        options.ManualControl = control;
+        _ = new ResiliencePipelineBuilder<int> { TimeProvider = _time, TelemetryListener = listener }.AddAttemptAwareCircuitBreaker(options).Build();
+
+        await control.IsolateAsync();
+
+        var opened = Assert.Single(listener.Events, e => e.Name == "OnCircuitOpened");
+        Assert.True(Assert.IsType<OnCircuitOpenedArguments<int>>(opened.Arguments).IsManual);
+    }
+
+    [Fact]
+    public async Task OnOpened_Isolated_IsManualWithEndlessBreak()
+    {
+        var control = new AttemptAwareCircuitBreakerManualControl();
+        OnCircuitOpenedArguments<int>? received = null;
+        var options = Breakers.Consecutive(1);
+        options.ManualControl = control;
+        options.OnOpened = args =>
+        {
+            received = args;
+            return default;
+        };
+        _ = Breakers.Build(options, _time);
+
+        await control.IsolateAsync();
+
+        Assert.Equal((true, TimeSpan.MaxValue), (received?.IsManual, received?.BreakDuration));
+    }
+
+    [Fact]
     public async Task Execute_WhileOpen_RejectsWithoutCallingDownstream()
     {
         var pipeline = Breakers.Build(Breakers.Consecutive(1), _time);

@@ -362,6 +362,46 @@ public class ComposedRetryBreakerTests
         Assert.True(Assert.Single(results).Disposed);
     }
 
+    [Fact]
+    public async Task RetryDelay_CircuitIsolatedDuringDelay_OperationEndsAtOnceWithIsolation()
+    {
+        var control = new AttemptAwareCircuitBreakerManualControl();
+        var breaker = ComposedPipelines.Breaker(10, _provider);
+        breaker.ManualControl = control;
+        var pipeline = ComposedPipelines.Build(_time, ComposedPipelines.Retry(delaySeconds: 2), breaker);
+        var sleeping = pipeline.RunAsync(Downstream.Answering(503));
+        Assert.False(sleeping.IsCompleted);
+
+        await control.IsolateAsync();
+        var outcome = await sleeping.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+
+        Assert.IsType<IsolatedCircuitException>(outcome.Exception);
+    }
+
+    [Fact]
+    public async Task RetryDelay_AfterOpenCircuitClosedManually_DelayRunsItsFullLength()
+    {
+        var control = new AttemptAwareCircuitBreakerManualControl();
+        var pipeline = ComposedPipelines.Build(_time, ComposedPipelines.Retry(delaySeconds: 2), new AttemptAwareCircuitBreakerStrategyOptions<int>
+        {
+            ConsecutiveFailureThreshold = 2,
+            MinimumThroughput = int.MaxValue,
+            Classifier = Breakers.StatusClassifier,
+            StateProvider = _provider,
+            ManualControl = control,
+        });
+        await _time.RunAsync(pipeline.RunAsync(Downstream.Answering(503)), Step);
+        Assert.Equal(CircuitState.Open, _provider.CircuitState);
+        await control.CloseAsync();
+
+        var sleeping = pipeline.RunAsync(new Downstream { Behaviour = n => new(n == 1 ? 503 : 200) });
+        _time.Advance(TimeSpan.FromSeconds(1.9));
+
+        Assert.False(sleeping.IsCompleted);
+        _time.Advance(TimeSpan.FromSeconds(0.1));
+        Assert.Equal(200, (await sleeping.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken)).Result);
+    }
+
     internal sealed class DisposableResult(bool ok) : IDisposable
     {
         public bool Ok { get; } = ok;

@@ -1,0 +1,430 @@
+using Polly.AttemptAwareBreaker.Tests.TestUtilities;
+using Polly.Registry;
+
+namespace Polly.AttemptAwareBreaker.Tests.SharedState;
+
+/// <summary>
+/// The breaker's side of shared state, driven through the public extension point with an in-memory store: what it publishes,
+/// how it applies the fleet's counts and state changes, how fleet-wide probes are taken and given back, and degradation.
+/// </summary>
+public class SharedCircuitHostTests
+{
+    private readonly FakeTimeProvider _time = new();
+    private readonly FakeSharedState _shared = new();
+    private readonly AttemptAwareCircuitBreakerStateProvider _provider = new();
+    private readonly RecordingListener _listener = new();
+
+    [Fact]
+    public void Create_NamedPipeline_HostCarriesNameAndSettings()
+    {
+        var options = Options();
+        options.SamplingDuration = TimeSpan.FromSeconds(20);
+        options.HalfOpenMaxProbes = 3;
+
+        Build(options);
+
+        Assert.Equal("orders/breaker", _shared.Host.Name);
+        Assert.Same(_time, _shared.Host.TimeProvider);
+        Assert.Equal(TimeSpan.FromSeconds(20), _shared.Host.SamplingDuration);
+        Assert.Equal(3, _shared.Host.HalfOpenMaxProbes);
+    }
+
+    [Fact]
+    public void Create_UnnamedPipeline_ThrowsAskingForAName()
+    {
+        var builder = new ResiliencePipelineBuilder<int> { TimeProvider = _time }.AddAttemptAwareCircuitBreaker(Options());
+
+        var error = Assert.Throws<InvalidOperationException>(() => builder.Build());
+
+        Assert.Contains("give the pipeline a name", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Snapshot_SharedStateAttached_ReportsConnected()
+    {
+        Build(Options());
+
+        Assert.Equal(SharedStateStatus.Connected, _provider.GetSnapshot().SharedState);
+    }
+
+    [Fact]
+    public async Task Execute_LocalRuleOpensCircuit_PublishesOpeningWithItsEnd()
+    {
+        var pipeline = Build(Options(consecutive: 1));
+
+        await pipeline.RunAsync(Downstream.AlwaysFailing());
+
+        Assert.Equal([(CircuitState.Open, (DateTimeOffset?)(_time.GetUtcNow() + Breakers.Break))], _shared.Published);
+    }
+
+    [Fact]
+    public async Task Execute_ProbeClosesCircuit_PublishesClosing()
+    {
+        _shared.ProbeAnswer = 0;
+        var pipeline = Build(Options(consecutive: 1));
+        await pipeline.RunAsync(Downstream.AlwaysFailing());
+        _time.Advance(Breakers.Break);
+
+        await pipeline.RunAsync(new Downstream());
+
+        Assert.Equal((CircuitState.Closed, (DateTimeOffset?)null), _shared.Published[^1]);
+    }
+
+    [Fact]
+    public async Task Execute_CircuitGoesHalfOpen_PublishesNothing()
+    {
+        _shared.ProbeAnswer = null;
+        var pipeline = Build(Options(consecutive: 1));
+        await pipeline.RunAsync(Downstream.AlwaysFailing());
+        _time.Advance(Breakers.Break);
+
+        await pipeline.RunAsync(new Downstream());
+
+        Assert.Single(_shared.Published);
+    }
+
+    [Fact]
+    public void ApplyFleetWindow_FleetCountsMeetRatio_OpensAndPublishes()
+    {
+        Build(Options());
+
+        _shared.Host.ApplyFleetWindow(successes: 5, failures: 5, includedLocal: default);
+
+        Assert.Equal(CircuitState.Open, _provider.CircuitState);
+        Assert.Equal([(CircuitState.Open, (DateTimeOffset?)(_time.GetUtcNow() + Breakers.Break))], _shared.Published);
+    }
+
+    [Fact]
+    public void ApplyFleetWindow_FleetCountsBelowRatio_StaysClosed()
+    {
+        Build(Options());
+
+        _shared.Host.ApplyFleetWindow(successes: 6, failures: 4, includedLocal: default);
+
+        Assert.Equal(CircuitState.Closed, _provider.CircuitState);
+    }
+
+    [Fact]
+    public async Task ApplyFleetWindow_ThenLocalFailure_RatioJudgesFleetPlusLocal()
+    {
+        var pipeline = Build(Options());
+        _shared.Host.ApplyFleetWindow(successes: 5, failures: 4, includedLocal: default);
+
+        await pipeline.RunAsync(Downstream.AlwaysFailing());
+
+        Assert.Equal(CircuitState.Open, _provider.CircuitState);
+    }
+
+    [Fact]
+    public async Task ApplyFleetWindow_LocalCountsAlreadyIncluded_AreNotCountedTwice()
+    {
+        var pipeline = Build(Options());
+        await pipeline.RunAsync(Downstream.AlwaysFailing());
+        await pipeline.RunAsync(Downstream.AlwaysFailing());
+        var included = _shared.Host.GetLocalAttempts();
+        _shared.Host.ApplyFleetWindow(successes: 5, failures: 3, includedLocal: included);
+
+        // Fleet 5 successes and 3 failures (2 of them local), plus this failure: 5 / 4, throughput 9 — below the minimum of 10.
+        await pipeline.RunAsync(Downstream.AlwaysFailing());
+
+        Assert.Equal(CircuitState.Closed, _provider.CircuitState);
+    }
+
+    [Fact]
+    public async Task ApplyFleetWindow_LocalSuccessesSinceExchange_CountTowardsThroughput()
+    {
+        var pipeline = Build(Options());
+        _shared.Host.ApplyFleetWindow(successes: 1, failures: 5, includedLocal: default);
+        for (var i = 0; i < 3; i++)
+        {
+            await pipeline.RunAsync(new Downstream());
+        }
+
+        // Fleet 1 + local 3 successes, 5 + 1 failures: throughput 10, ratio 0.6.
+        await pipeline.RunAsync(Downstream.AlwaysFailing());
+
+        Assert.Equal(CircuitState.Open, _provider.CircuitState);
+    }
+
+    [Fact]
+    public async Task ApplyFleetWindow_WhileOpen_DoesNotOpenAgain()
+    {
+        var pipeline = Build(Options(consecutive: 1));
+        await pipeline.RunAsync(Downstream.AlwaysFailing());
+
+        _shared.Host.ApplyFleetWindow(successes: 0, failures: 50, includedLocal: default);
+
+        Assert.Single(_shared.Published);
+    }
+
+    [Fact]
+    public async Task ReportDegraded_LocalFailureAfterwards_DoesNotUseStaleFleetCounts()
+    {
+        var pipeline = Build(Options());
+        _shared.Host.ApplyFleetWindow(successes: 5, failures: 4, includedLocal: default);
+        _shared.Host.ReportDegraded(new TimeoutException("store down"));
+
+        await pipeline.RunAsync(Downstream.AlwaysFailing());
+
+        Assert.Equal(CircuitState.Closed, _provider.CircuitState);
+    }
+
+    [Fact]
+    public void ReportDegraded_Twice_SnapshotDegradedAndOneEvent()
+    {
+        Build(Options());
+
+        _shared.Host.ReportDegraded(new TimeoutException("store down"));
+        _shared.Host.ReportDegraded(new TimeoutException("still down"));
+
+        Assert.Equal(SharedStateStatus.Degraded, _provider.GetSnapshot().SharedState);
+        var degraded = Assert.Single(_listener.Events, e => e.Name == BreakerTelemetry.OnSharedStateDegraded);
+        var args = Assert.IsType<SharedStateArguments>(degraded.Arguments);
+        Assert.Equal(SharedStateStatus.Degraded, args.Status);
+        Assert.Equal("store down", args.Error?.Message);
+    }
+
+    [Fact]
+    public void ReportConnected_AfterDegraded_SnapshotConnectedAndEvent()
+    {
+        Build(Options());
+        _shared.Host.ReportDegraded(new TimeoutException("store down"));
+
+        _shared.Host.ReportConnected();
+
+        Assert.Equal(SharedStateStatus.Connected, _provider.GetSnapshot().SharedState);
+        var connected = Assert.Single(_listener.Events, e => e.Name == BreakerTelemetry.OnSharedStateConnected);
+        Assert.Equal(SharedStateStatus.Connected, Assert.IsType<SharedStateArguments>(connected.Arguments).Status);
+    }
+
+    [Fact]
+    public void ApplyFleetOpened_ClosedCircuit_OpensUntilTheFleetsEnd()
+    {
+        Build(Options());
+
+        _shared.Host.ApplyFleetOpened(_time.GetUtcNow() + TimeSpan.FromSeconds(3));
+
+        var snapshot = _provider.GetSnapshot();
+        Assert.Equal(CircuitState.Open, snapshot.State);
+        Assert.Equal(TimeSpan.FromSeconds(3), snapshot.RetryAfter);
+    }
+
+    [Fact]
+    public void ApplyFleetOpened_ClosedCircuit_RaisesOpenedWithoutPublishingBack()
+    {
+        var opened = new List<TimeSpan>();
+        var options = Options();
+        options.OnOpened = args =>
+        {
+            opened.Add(args.BreakDuration);
+            return default;
+        };
+        Build(options);
+
+        _shared.Host.ApplyFleetOpened(_time.GetUtcNow() + TimeSpan.FromSeconds(3));
+
+        Assert.Equal([Breakers.Break], opened);
+        Assert.Empty(_shared.Published);
+    }
+
+    [Fact]
+    public async Task ApplyFleetOpened_ClosedCircuit_NextCallRejectedWithoutDownstreamCall()
+    {
+        var pipeline = Build(Options());
+        _shared.Host.ApplyFleetOpened(_time.GetUtcNow() + TimeSpan.FromSeconds(3));
+        var downstream = new Downstream();
+
+        var outcome = await pipeline.RunAsync(downstream);
+
+        Assert.IsType<BrokenCircuitException>(outcome.Exception);
+        Assert.Equal(0, downstream.Calls);
+    }
+
+    [Fact]
+    public void ApplyFleetOpened_EndAlreadyPassed_Ignored()
+    {
+        Build(Options());
+
+        _shared.Host.ApplyFleetOpened(_time.GetUtcNow());
+
+        Assert.Equal(CircuitState.Closed, _provider.CircuitState);
+    }
+
+    [Fact]
+    public async Task ApplyFleetOpened_LocalBreakEndsLater_KeepsLocalBreak()
+    {
+        var pipeline = Build(Options(consecutive: 1));
+        await pipeline.RunAsync(Downstream.AlwaysFailing());
+
+        _shared.Host.ApplyFleetOpened(_time.GetUtcNow() + TimeSpan.FromSeconds(2));
+
+        Assert.Equal(Breakers.Break, _provider.GetSnapshot().RetryAfter);
+    }
+
+    [Fact]
+    public async Task ApplyFleetOpened_FleetBreakEndsLater_ExtendsLocalBreak()
+    {
+        var pipeline = Build(Options(consecutive: 1));
+        await pipeline.RunAsync(Downstream.AlwaysFailing());
+
+        _shared.Host.ApplyFleetOpened(_time.GetUtcNow() + TimeSpan.FromSeconds(8));
+
+        Assert.Equal(TimeSpan.FromSeconds(8), _provider.GetSnapshot().RetryAfter);
+    }
+
+    [Fact]
+    public async Task ApplyFleetOpened_Isolated_StaysIsolated()
+    {
+        var control = new AttemptAwareCircuitBreakerManualControl();
+        var options = Options();
+        options.ManualControl = control;
+        Build(options);
+        await control.IsolateAsync();
+
+        _shared.Host.ApplyFleetOpened(_time.GetUtcNow() + TimeSpan.FromSeconds(3));
+
+        Assert.Equal(CircuitState.Isolated, _provider.CircuitState);
+    }
+
+    [Fact]
+    public async Task ApplyFleetClosed_Open_ClosesWithoutPublishingBack()
+    {
+        var pipeline = Build(Options(consecutive: 1));
+        await pipeline.RunAsync(Downstream.AlwaysFailing());
+
+        _shared.Host.ApplyFleetClosed();
+
+        Assert.Equal(CircuitState.Closed, _provider.CircuitState);
+        Assert.Single(_shared.Published);
+    }
+
+    [Fact]
+    public void ApplyFleetClosed_AlreadyClosed_RaisesNothing()
+    {
+        var closed = 0;
+        var options = Options();
+        options.OnClosed = _ =>
+        {
+            closed++;
+            return default;
+        };
+        Build(options);
+
+        _shared.Host.ApplyFleetClosed();
+
+        Assert.Equal(0, closed);
+    }
+
+    [Fact]
+    public async Task ApplyFleetClosed_Isolated_StaysIsolated()
+    {
+        var control = new AttemptAwareCircuitBreakerManualControl();
+        var options = Options();
+        options.ManualControl = control;
+        Build(options);
+        await control.IsolateAsync();
+
+        _shared.Host.ApplyFleetClosed();
+
+        Assert.Equal(CircuitState.Isolated, _provider.CircuitState);
+    }
+
+    [Fact]
+    public async Task Execute_HalfOpenFleetSlotsTaken_RejectedWithoutDownstreamCall()
+    {
+        _shared.ProbeAnswer = null;
+        var pipeline = await OpenedAndBreakOverAsync();
+        var downstream = new Downstream();
+
+        var outcome = await pipeline.RunAsync(downstream);
+
+        Assert.IsType<BrokenCircuitException>(outcome.Exception);
+        Assert.Equal(0, downstream.Calls);
+    }
+
+    [Fact]
+    public async Task Execute_HalfOpenFleetSlotsTaken_CountedAsRejectionNotProbe()
+    {
+        _shared.ProbeAnswer = null;
+        var pipeline = await OpenedAndBreakOverAsync();
+
+        await pipeline.RunAsync(new Downstream());
+
+        var snapshot = _provider.GetSnapshot();
+        Assert.Equal((0L, 0, 1L, 1L), (snapshot.TotalProbesAdmitted, snapshot.HalfOpenProbesInFlight, snapshot.TotalRejections, snapshot.WindowRejections));
+    }
+
+    [Fact]
+    public async Task Execute_HalfOpenFleetSlotRefusedThenFree_LocalSlotWasGivenBack()
+    {
+        _shared.ProbeAnswer = null;
+        var pipeline = await OpenedAndBreakOverAsync();
+        await pipeline.RunAsync(new Downstream());
+        _shared.ProbeAnswer = 0;
+
+        var outcome = await pipeline.RunAsync(new Downstream());
+
+        Assert.Equal(200, outcome.Result);
+        Assert.Equal(CircuitState.Closed, _provider.CircuitState);
+    }
+
+    [Fact]
+    public async Task Execute_HalfOpenFleetSlotTaken_AsksForTheBreakAsLeaseAndReleasesThatSlot()
+    {
+        _shared.ProbeAnswer = 1;
+        var pipeline = await OpenedAndBreakOverAsync();
+
+        await pipeline.RunAsync(new Downstream());
+
+        Assert.Equal([Breakers.Break], _shared.ProbeLeases);
+        Assert.Equal([1], _shared.Released);
+    }
+
+    [Fact]
+    public async Task Execute_HalfOpenStoreUnreachable_ProbesLocallyWithoutRelease()
+    {
+        _shared.ProbeAnswer = -1;
+        var pipeline = await OpenedAndBreakOverAsync();
+        var downstream = new Downstream();
+
+        await pipeline.RunAsync(downstream);
+
+        Assert.Equal(1, downstream.Calls);
+        Assert.Empty(_shared.Released);
+    }
+
+    [Fact]
+    public void Dispose_PipelineDisposed_DisposesSharedState()
+    {
+        var registry = new ResiliencePipelineRegistry<string>();
+        registry.GetOrAddPipeline<int>("orders", b => b.AddAttemptAwareCircuitBreaker(Options()));
+
+        registry.Dispose();
+
+        Assert.True(_shared.Disposed);
+    }
+
+    private AttemptAwareCircuitBreakerStrategyOptions<int> Options(int? consecutive = null) => new()
+    {
+        Name = "breaker",
+        FailureRatio = 0.5,
+        MinimumThroughput = 10,
+        ConsecutiveFailureThreshold = consecutive,
+        BreakDuration = Breakers.Break,
+        StateProvider = _provider,
+        SharedState = _shared,
+    };
+
+    private ResiliencePipeline<int> Build(AttemptAwareCircuitBreakerStrategyOptions<int> options)
+        => new ResiliencePipelineBuilder<int> { Name = "orders", TimeProvider = _time, TelemetryListener = _listener }
+            .AddAttemptAwareCircuitBreaker(options)
+            .Build();
+
+    private async Task<ResiliencePipeline<int>> OpenedAndBreakOverAsync()
+    {
+        var pipeline = Build(Options(consecutive: 1));
+        await pipeline.RunAsync(Downstream.AlwaysFailing());
+        _time.Advance(Breakers.Break);
+        return pipeline;
+    }
+}
