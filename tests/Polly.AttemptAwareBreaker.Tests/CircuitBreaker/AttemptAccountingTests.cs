@@ -120,6 +120,50 @@ public class AttemptAccountingTests
         Assert.Equal(0, snapshot.ConsecutiveFailures);
     }
 
+    [Fact]
+    public async Task Snapshot_OneOperationOfEachClass_WindowAndTotalOperationsPerClass()
+    {
+        var options = new AttemptAwareCircuitBreakerStrategyOptions<int> { StateProvider = _provider, Classifier = Breakers.StatusClassifier };
+        var pipeline = Breakers.Build(options, _time);
+
+        foreach (var status in new[] { 200, 503, 501, 404 })
+        {
+            await pipeline.RunAsync(Downstream.Answering(status));
+        }
+
+        var snapshot = _provider.GetSnapshot();
+        Assert.Equal((new OutcomeCounts(1, 1, 1, 1), new OutcomeCounts(1, 1, 1, 1)), (snapshot.WindowOperations, snapshot.TotalOperations));
+    }
+
+    [Fact]
+    public async Task Snapshot_TwoBreakersAroundPollyRetry_EachCountsItsOwnAttemptsOfOneOperation()
+    {
+        var outer = new AttemptAwareCircuitBreakerStateProvider();
+        var pipeline = new ResiliencePipelineBuilder<int> { TimeProvider = _time }
+            .AddAttemptAwareCircuitBreaker(new AttemptAwareCircuitBreakerStrategyOptions<int> { StateProvider = outer })
+            .AddRetry(new RetryStrategyOptions<int> { MaxRetryAttempts = 2, Delay = TimeSpan.Zero })
+            .AddAttemptAwareCircuitBreaker(new AttemptAwareCircuitBreakerStrategyOptions<int> { StateProvider = _provider })
+            .Build();
+
+        await pipeline.RunAsync(Downstream.AlwaysFailing());
+
+        Assert.Equal((1L, 1L), (outer.GetSnapshot().TotalAttempts.Total, outer.GetSnapshot().TotalOperations.Total));
+        Assert.Equal((3L, 1L), (_provider.GetSnapshot().TotalAttempts.Total, _provider.GetSnapshot().TotalOperations.Total));
+    }
+
+    [Fact]
+    public async Task Telemetry_ClassifierThrows_ReportsClassifierFailed()
+    {
+        var listener = new RecordingListener();
+        var options = new AttemptAwareCircuitBreakerStrategyOptions<int> { Classifier = _ => throw new FormatException("bad classifier") };
+        var pipeline = new ResiliencePipelineBuilder<int> { TimeProvider = _time, TelemetryListener = listener }.AddAttemptAwareCircuitBreaker(options).Build();
+
+        await pipeline.RunAsync(new Downstream());
+
+        var failed = Assert.Single(listener.Events, e => e.Name == BreakerTelemetry.OnClassifierFailed);
+        Assert.IsType<FormatException>(failed.Exception);
+    }
+
     private ResiliencePipeline<int> WithPollyRetry(int maxRetries)
         => new ResiliencePipelineBuilder<int> { TimeProvider = _time }
             .AddRetry(new RetryStrategyOptions<int> { MaxRetryAttempts = maxRetries, Delay = TimeSpan.Zero })

@@ -297,6 +297,36 @@ public class HalfOpenStateTests
         Assert.Equal((CircuitState.HalfOpen, CircuitState.Open, CircuitStateChangeReason.ProbeFailed), (changes[^1].FromState, changes[^1].ToState, changes[^1].Reason));
     }
 
+    [Fact]
+    public async Task HalfOpenMaxProbes_ReloadShrinksWhileProbesInFlight_ProbeInRemovedSlotCompletesNormally()
+    {
+        var registry = new AttemptAwareCircuitBreakerRegistry();
+        var options = Breakers.Consecutive(1, _provider);
+        options.HalfOpenMaxProbes = 2;
+        options.Registry = registry;
+        var pipeline = Named(options);
+        await pipeline.RunAsync(Downstream.AlwaysFailing());
+        _time.Advance(Breakers.Break);
+        var first = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var second = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var firstProbe = pipeline.RunAsync(new Downstream { Behaviour = _ => new(first.Task) });
+        var secondProbe = pipeline.RunAsync(new Downstream { Behaviour = _ => new(second.Task) });
+        var reloaded = Breakers.Consecutive(1, _provider);
+        reloaded.HalfOpenMaxProbes = 1;
+        reloaded.Registry = registry;
+        _ = Named(reloaded);
+
+        second.SetResult(200);
+        var outcome = await secondProbe;
+
+        Assert.Equal(200, outcome.Result);
+        first.SetResult(200);
+        await firstProbe;
+
+        ResiliencePipeline<int> Named(AttemptAwareCircuitBreakerStrategyOptions<int> o)
+            => new ResiliencePipelineBuilder<int> { Name = "orders", TimeProvider = _time }.AddAttemptAwareCircuitBreaker(o).Build();
+    }
+
     private async Task<ResiliencePipeline<int>> OpenedPipelineAsync(AttemptAwareCircuitBreakerStrategyOptions<int> options)
     {
         var pipeline = Breakers.Build(options, _time);

@@ -19,6 +19,9 @@ internal sealed class FakeSharedState : ISharedCircuitStateFactory, ISharedCircu
     /// <summary>Gets or sets the answer to the next probe request: a fleet slot, -1 (store unreachable) or null (every slot taken).</summary>
     public int? ProbeAnswer { get; set; }
 
+    /// <summary>Gets or sets an error the next probe request throws, as a broken implementation might.</summary>
+    public Exception? ProbeError { get; set; }
+
     public ISharedCircuitState Create(SharedCircuitHost host)
     {
         Host = host;
@@ -30,7 +33,7 @@ internal sealed class FakeSharedState : ISharedCircuitStateFactory, ISharedCircu
     public ValueTask<int?> TryAcquireProbeAsync(TimeSpan lease, CancellationToken cancellationToken)
     {
         ProbeLeases.Add(lease);
-        return new(ProbeAnswer);
+        return ProbeError is { } error ? throw error : new(ProbeAnswer);
     }
 
     public void ReleaseProbe(int slot) => Released.Add(slot);

@@ -30,16 +30,6 @@ public class SharedCircuitHostTests
     }
 
     [Fact]
-    public void Create_UnnamedPipeline_ThrowsAskingForAName()
-    {
-        var builder = new ResiliencePipelineBuilder<int> { TimeProvider = _time }.AddAttemptAwareCircuitBreaker(Options());
-
-        var error = Assert.Throws<InvalidOperationException>(() => builder.Build());
-
-        Assert.Contains("give the pipeline a name", error.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
     public void Snapshot_SharedStateAttached_ReportsConnected()
     {
         Build(Options());
@@ -402,6 +392,116 @@ public class SharedCircuitHostTests
         registry.Dispose();
 
         Assert.True(_shared.Disposed);
+    }
+
+    [Fact]
+    public async Task ApplyFleetWindow_LocalCountsOlderThanWindow_NotCounted()
+    {
+        var pipeline = Build(Options());
+        for (var i = 0; i < 5; i++)
+        {
+            await pipeline.RunAsync(new Downstream());
+        }
+
+        for (var i = 0; i < 4; i++)
+        {
+            await pipeline.RunAsync(Downstream.AlwaysFailing());
+        }
+
+        var included = _shared.Host.GetLocalAttempts();
+        _time.Advance(_shared.Host.SamplingDuration);
+
+        // The fleet now holds 5 failures; the 9 local attempts left the window, so the throughput is 5, below the minimum of 10.
+        _shared.Host.ApplyFleetWindow(successes: 0, failures: 5, includedLocal: included);
+
+        Assert.Equal(CircuitState.Closed, _provider.CircuitState);
+    }
+
+    [Fact]
+    public async Task ApplyFleetOpened_SameEndAsLocalBreak_RaisesNothing()
+    {
+        var opened = 0;
+        var options = Options(consecutive: 1);
+        options.OnOpened = _ =>
+        {
+            opened++;
+            return default;
+        };
+        var pipeline = Build(options);
+        await pipeline.RunAsync(Downstream.AlwaysFailing());
+
+        _shared.Host.ApplyFleetOpened(_time.GetUtcNow() + Breakers.Break);
+
+        Assert.Equal(1, opened);
+    }
+
+    [Fact]
+    public async Task ApplyFleetClosed_Open_RaisesClosed()
+    {
+        var closed = 0;
+        var options = Options(consecutive: 1);
+        options.OnClosed = _ =>
+        {
+            closed++;
+            return default;
+        };
+        var pipeline = Build(options);
+        await pipeline.RunAsync(Downstream.AlwaysFailing());
+
+        _shared.Host.ApplyFleetClosed();
+
+        Assert.Equal(1, closed);
+    }
+
+    [Fact]
+    public async Task ApplyFleetOpened_ComposedRetryWaitingOutDelay_EndsAtOnce()
+    {
+        var breaker = Options();
+        breaker.Classifier = Breakers.StatusClassifier;
+        var pipeline = new ResiliencePipelineBuilder<int> { Name = "orders", TimeProvider = _time }
+            .AddAttemptAwareRetryAndCircuitBreaker(new AttemptAwareRetryStrategyOptions<int> { Delay = TimeSpan.FromSeconds(2) }, breaker)
+            .Build();
+        var sleeping = pipeline.RunAsync(Downstream.Answering(503));
+        Assert.False(sleeping.IsCompleted);
+
+        _shared.Host.ApplyFleetOpened(_time.GetUtcNow() + TimeSpan.FromSeconds(3));
+        var outcome = await sleeping.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+
+        Assert.IsType<BrokenCircuitException>(outcome.Exception);
+    }
+
+    [Fact]
+    public async Task Execute_HalfOpenFleetSlotsTaken_RejectionNamesTheBreaker()
+    {
+        _shared.ProbeAnswer = null;
+        var pipeline = await OpenedAndBreakOverAsync();
+
+        var outcome = await pipeline.RunAsync(new Downstream());
+
+        Assert.Equal("breaker", Assert.IsType<BrokenCircuitException>(outcome.Exception).TelemetrySource?.StrategyName);
+    }
+
+    [Fact]
+    public async Task Execute_HalfOpenStoreThrows_ProbesLocally()
+    {
+        var pipeline = await OpenedAndBreakOverAsync();
+        _shared.ProbeError = new TimeoutException("store slow");
+        var downstream = new Downstream();
+
+        await pipeline.RunAsync(downstream);
+
+        Assert.Equal(1, downstream.Calls);
+    }
+
+    [Fact]
+    public void Create_UnnamedPipeline_ThrowsSayingWhereTheNameComesFrom()
+    {
+        var builder = new ResiliencePipelineBuilder<int> { TimeProvider = _time }.AddAttemptAwareCircuitBreaker(Options());
+
+        var error = Assert.Throws<InvalidOperationException>(() => builder.Build());
+
+        Assert.Contains("give the pipeline a name", error.Message, StringComparison.Ordinal);
+        Assert.Contains("ResiliencePipelineBuilder.Name", error.Message, StringComparison.Ordinal);
     }
 
     private AttemptAwareCircuitBreakerStrategyOptions<int> Options(int? consecutive = null) => new()
