@@ -164,6 +164,22 @@ public class AttemptAccountingTests
         Assert.IsType<FormatException>(failed.Exception);
     }
 
+    [Fact]
+    public async Task Snapshot_ToString_ShowsStateAndWindowCounts()
+    {
+        var pipeline = WithPollyRetry(maxRetries: 1);
+        await pipeline.RunAsync(Downstream.AlwaysFailing());
+
+        var text = _provider.GetSnapshot().ToString();
+
+        Assert.StartsWith("Closed; consecutive failures 2;", text, StringComparison.Ordinal);
+        Assert.Contains(_provider.GetSnapshot().WindowAttempts.ToString(), text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AttemptFailedArguments_ToString_ShowsAttemptAndClass()
+        => Assert.Equal("attempt 2: TransientFailure", new AttemptFailedArguments(2, OutcomeClass.TransientFailure).ToString());
+
     private ResiliencePipeline<int> WithPollyRetry(int maxRetries)
         => new ResiliencePipelineBuilder<int> { TimeProvider = _time }
             .AddRetry(new RetryStrategyOptions<int> { MaxRetryAttempts = maxRetries, Delay = TimeSpan.Zero })

@@ -161,7 +161,9 @@ public class ComposedRetryBreakerTests
         var outcome = await pipeline.RunAsync(downstream);
 
         var ex = Assert.IsType<InvalidOperationException>(outcome.Exception);
-        Assert.Contains("AddAttemptAwareRetryAndCircuitBreaker", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("would see one outcome per operation", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("Remove the separate AddAttemptAwareCircuitBreaker call", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("AddAttemptAwareRetryAndCircuitBreaker(retryOptions, circuitBreakerOptions)", ex.Message, StringComparison.Ordinal);
         Assert.Equal(0, downstream.Calls);
     }
 
@@ -400,6 +402,109 @@ public class ComposedRetryBreakerTests
         Assert.False(sleeping.IsCompleted);
         _time.Advance(TimeSpan.FromSeconds(0.1));
         Assert.Equal(200, (await sleeping.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken)).Result);
+    }
+
+    [Fact]
+    public async Task Misordering_StandaloneBreakerInsideComposedUnderPollyRetry_SecondOperationAttemptAllowed()
+    {
+        var noRetry = ComposedPipelines.Retry();
+        noRetry.ShouldRetry = _ => new(false);
+        var pipeline = new ResiliencePipelineBuilder<int> { TimeProvider = _time }
+            .AddRetry(new RetryStrategyOptions<int> { Delay = TimeSpan.Zero, ShouldHandle = args => new(args.Outcome.Result == 503) })
+            .AddAttemptAwareRetryAndCircuitBreaker(noRetry, ComposedPipelines.Breaker(10))
+            .AddAttemptAwareCircuitBreaker(new AttemptAwareCircuitBreakerStrategyOptions<int>())
+            .Build();
+        var downstream = new Downstream
+        {
+            Behaviour = async n =>
+            {
+                await Task.Yield();
+                return n == 1 ? 503 : 200;
+            },
+        };
+
+        var outcome = await pipeline.RunAsync(downstream);
+
+        Assert.Equal(200, outcome.Result);
+    }
+
+    [Fact]
+    public async Task Retry_CircuitIsolatedDuringAttempt_RaisesNoRetry()
+    {
+        var control = new AttemptAwareCircuitBreakerManualControl();
+        var retried = 0;
+        var retry = ComposedPipelines.Retry(delaySeconds: 1);
+        retry.OnRetry = _ =>
+        {
+            retried++;
+            return default;
+        };
+        var breaker = ComposedPipelines.Breaker(10);
+        breaker.ManualControl = control;
+        var pipeline = ComposedPipelines.Build(_time, retry, breaker);
+
+        await pipeline.RunAsync(new Downstream
+        {
+            Behaviour = async _ =>
+            {
+                await control.IsolateAsync();
+                return 503;
+            },
+        });
+
+        Assert.Equal(0, retried);
+    }
+
+    [Fact]
+    public async Task Telemetry_Retry_ReportsOnRetryWithTheDelay()
+    {
+        var listener = new RecordingListener();
+        var pipeline = new ResiliencePipelineBuilder<int> { TimeProvider = _time, TelemetryListener = listener }
+            .AddAttemptAwareRetryAndCircuitBreaker(ComposedPipelines.Retry(maxRetries: 1, delaySeconds: 0), ComposedPipelines.Breaker(10))
+            .Build();
+
+        await pipeline.RunAsync(Downstream.Answering(503));
+
+        var retry = Assert.Single(listener.Events, e => e.Name == "OnRetry");
+        Assert.Equal(TimeSpan.Zero, Assert.IsType<OnRetryArguments<int>>(retry.Arguments).RetryDelay);
+    }
+
+    [Fact]
+    public async Task Retry_AsyncDisposableResultReplaced_IsDisposedAsynchronously()
+    {
+        var results = new List<AsyncDisposableResult>();
+        var pipeline = new ResiliencePipelineBuilder<AsyncDisposableResult> { TimeProvider = _time }
+            .AddAttemptAwareRetryAndCircuitBreaker(
+                new AttemptAwareRetryStrategyOptions<AsyncDisposableResult> { MaxRetryAttempts = 1, Delay = TimeSpan.Zero },
+                new AttemptAwareCircuitBreakerStrategyOptions<AsyncDisposableResult>
+                {
+                    Classifier = args => new(args.Outcome.Result!.Ok ? OutcomeClass.Success : OutcomeClass.TransientFailure),
+                })
+            .Build();
+
+        await pipeline.ExecuteAsync(
+            _ =>
+            {
+                var result = new AsyncDisposableResult(ok: results.Count > 0);
+                results.Add(result);
+                return new ValueTask<AsyncDisposableResult>(result);
+            },
+            TestContext.Current.CancellationToken);
+
+        Assert.Equal([true, false], results.Select(r => r.Disposed));
+    }
+
+    internal sealed class AsyncDisposableResult(bool ok) : IAsyncDisposable
+    {
+        public bool Ok { get; } = ok;
+
+        public bool Disposed { get; private set; }
+
+        public ValueTask DisposeAsync()
+        {
+            Disposed = true;
+            return default;
+        }
     }
 
     internal sealed class DisposableResult(bool ok) : IDisposable
