@@ -26,13 +26,35 @@ internal sealed class BreakerAttempt<T>
     public BreakerController<T> Controller => _controller;
 
     /// <summary>Runs one attempt and returns its outcome with its class (or that it was rejected).</summary>
-    public async ValueTask<ClassifiedOutcome<T>> ExecuteClassifiedAsync<TState>(
+    /// <remarks>
+    /// When the circuit is closed and the callback and classifier complete synchronously, the attempt runs without an async state
+    /// machine; any step that does not (a state change to raise, a probe to clear with the fleet, a pending callback or classifier)
+    /// continues on an async path from that point.
+    /// </remarks>
+    public ValueTask<ClassifiedOutcome<T>> ExecuteClassifiedAsync<TState>(
         Func<ResilienceContext, TState, ValueTask<Outcome<T>>> callback,
         ResilienceContext context,
         TState state,
         OperationRecord operation)
     {
         var granted = _controller.TryAcquire(operation, out var ticket, out var rejection, out var transition);
+        if (!granted || transition.Kind != TransitionKind.None || (ticket.IsProbe && _controller.Shared is not null))
+        {
+            return AdmitAsync(granted, ticket, rejection, transition, callback, context, state);
+        }
+
+        return Call(ticket, fleetSlot: -1, callback, context, state);
+    }
+
+    private async ValueTask<ClassifiedOutcome<T>> AdmitAsync<TState>(
+        bool granted,
+        AttemptTicket ticket,
+        ExecutionRejectedException? rejection,
+        Transition transition,
+        Func<ResilienceContext, TState, ValueTask<Outcome<T>>> callback,
+        ResilienceContext context,
+        TState state)
+    {
         if (transition.Kind != TransitionKind.None)
         {
             await _controller.RaiseAsync(transition, context, default).ConfigureAwait(context.ContinueOnCapturedContext);
@@ -59,11 +81,40 @@ internal sealed class BreakerAttempt<T>
             fleetSlot = slot.Value;
         }
 
-        Outcome<T> outcome;
+        return await Call(ticket, fleetSlot, callback, context, state).ConfigureAwait(context.ContinueOnCapturedContext);
+    }
+
+    private ValueTask<ClassifiedOutcome<T>> Call<TState>(
+        in AttemptTicket ticket,
+        int fleetSlot,
+        Func<ResilienceContext, TState, ValueTask<Outcome<T>>> callback,
+        ResilienceContext context,
+        TState state)
+    {
+        ValueTask<Outcome<T>> pending;
         try
         {
             context.CancellationToken.ThrowIfCancellationRequested();
-            outcome = await callback(context, state).ConfigureAwait(context.ContinueOnCapturedContext);
+            pending = callback(context, state);
+        }
+#pragma warning disable CA1031 // Any exception of the downstream call is its outcome.
+        catch (Exception ex)
+        {
+            pending = new(Outcome.FromException<T>(ex));
+        }
+#pragma warning restore CA1031
+
+        return pending.IsCompletedSuccessfully
+            ? Classify(pending.Result, ticket, fleetSlot, context)
+            : AwaitCallAsync(pending, ticket, fleetSlot, context);
+    }
+
+    private async ValueTask<ClassifiedOutcome<T>> AwaitCallAsync(ValueTask<Outcome<T>> pending, AttemptTicket ticket, int fleetSlot, ResilienceContext context)
+    {
+        Outcome<T> outcome;
+        try
+        {
+            outcome = await pending.ConfigureAwait(context.ContinueOnCapturedContext);
         }
 #pragma warning disable CA1031 // Any exception of the downstream call is its outcome.
         catch (Exception ex)
@@ -72,29 +123,74 @@ internal sealed class BreakerAttempt<T>
         }
 #pragma warning restore CA1031
 
+        return await Classify(outcome, ticket, fleetSlot, context).ConfigureAwait(context.ContinueOnCapturedContext);
+    }
+
+    private ValueTask<ClassifiedOutcome<T>> Classify(Outcome<T> outcome, in AttemptTicket ticket, int fleetSlot, ResilienceContext context)
+    {
         OutcomeClass outcomeClass;
         try
         {
-            outcomeClass = await _classifier(new OutcomeClassifierArguments<T>(context, outcome, ticket.AttemptNumber))
-                .ConfigureAwait(context.ContinueOnCapturedContext);
-            if (outcomeClass is < OutcomeClass.Success or > OutcomeClass.Ignored)
+            var pending = _classifier(new OutcomeClassifierArguments<T>(context, outcome, ticket.AttemptNumber));
+            if (!pending.IsCompletedSuccessfully)
             {
-                throw new InvalidOperationException($"The outcome classifier returned {(int)outcomeClass}, which is not a defined {nameof(OutcomeClass)} value.");
+                return AwaitClassifyAsync(pending, outcome, ticket, fleetSlot, context);
             }
+
+            outcomeClass = Defined(pending.Result);
         }
 #pragma warning disable CA1031 // A classifier that throws is a failure of the call; the probe slot must still be released.
         catch (Exception ex)
         {
+            outcome = ClassifierFailed(ex, ticket, context);
             outcomeClass = OutcomeClass.PermanentFailure;
-            _telemetry.Report(
-                new ResilienceEvent(ResilienceEventSeverity.Error, BreakerTelemetry.OnClassifierFailed),
-                context,
-                Outcome.FromException<T>(ex),
-                new AttemptFailedArguments(ticket.AttemptNumber, outcomeClass));
-            outcome = Outcome.FromException<T>(ex);
         }
 #pragma warning restore CA1031
 
+        return Complete(outcome, outcomeClass, ticket, fleetSlot, context);
+    }
+
+    private async ValueTask<ClassifiedOutcome<T>> AwaitClassifyAsync(
+        ValueTask<OutcomeClass> pending,
+        Outcome<T> outcome,
+        AttemptTicket ticket,
+        int fleetSlot,
+        ResilienceContext context)
+    {
+        OutcomeClass outcomeClass;
+        try
+        {
+            outcomeClass = Defined(await pending.ConfigureAwait(context.ContinueOnCapturedContext));
+        }
+#pragma warning disable CA1031 // A classifier that throws is a failure of the call; the probe slot must still be released.
+        catch (Exception ex)
+        {
+            outcome = ClassifierFailed(ex, ticket, context);
+            outcomeClass = OutcomeClass.PermanentFailure;
+        }
+#pragma warning restore CA1031
+
+        return await Complete(outcome, outcomeClass, ticket, fleetSlot, context).ConfigureAwait(context.ContinueOnCapturedContext);
+    }
+
+    private static OutcomeClass Defined(OutcomeClass outcomeClass) => outcomeClass is < OutcomeClass.Success or > OutcomeClass.Ignored
+        ? throw new InvalidOperationException($"The outcome classifier returned {(int)outcomeClass}, which is not a defined {nameof(OutcomeClass)} value.")
+        : outcomeClass;
+
+    private Outcome<T> ClassifierFailed(Exception error, in AttemptTicket ticket, ResilienceContext context)
+    {
+        var outcome = Outcome.FromException<T>(error);
+        _telemetry.Report(
+            new ResilienceEvent(ResilienceEventSeverity.Error, BreakerTelemetry.OnClassifierFailed),
+            context,
+            outcome,
+            new AttemptFailedArguments(ticket.AttemptNumber, OutcomeClass.PermanentFailure));
+        return outcome;
+    }
+
+    /// <summary>Reports the classified outcome to the circuit and raises the state change it caused, if any.</summary>
+    private ValueTask<ClassifiedOutcome<T>> Complete(Outcome<T> outcome, OutcomeClass outcomeClass, in AttemptTicket ticket, int fleetSlot, ResilienceContext context)
+    {
         if (outcomeClass is OutcomeClass.TransientFailure or OutcomeClass.PermanentFailure)
         {
             _telemetry.Report(
@@ -104,17 +200,20 @@ internal sealed class BreakerAttempt<T>
                 new AttemptFailedArguments(ticket.AttemptNumber, outcomeClass));
         }
 
-        transition = _controller.Report(ticket, outcomeClass, outcome.Exception);
+        var transition = _controller.Report(ticket, outcomeClass, outcome.Exception);
         if (fleetSlot >= 0)
         {
             _controller.Shared?.ReleaseProbe(fleetSlot);
         }
-        if (transition.Kind != TransitionKind.None)
-        {
-            await _controller.RaiseAsync(transition, context, outcome).ConfigureAwait(context.ContinueOnCapturedContext);
-        }
 
-        return new ClassifiedOutcome<T>(outcome, outcomeClass, ticket.IsProbe, transition.Kind == TransitionKind.Opened);
+        var result = new ClassifiedOutcome<T>(outcome, outcomeClass, ticket.IsProbe, transition.Kind == TransitionKind.Opened);
+        return transition.Kind == TransitionKind.None ? new(result) : RaiseAsync(transition, context, result);
+    }
+
+    private async ValueTask<ClassifiedOutcome<T>> RaiseAsync(Transition transition, ResilienceContext context, ClassifiedOutcome<T> result)
+    {
+        await _controller.RaiseAsync(transition, context, result.Outcome).ConfigureAwait(context.ContinueOnCapturedContext);
+        return result;
     }
 
     private async ValueTask<int?> AcquireFleetProbeAsync(ISharedCircuitState shared, ResilienceContext context)
