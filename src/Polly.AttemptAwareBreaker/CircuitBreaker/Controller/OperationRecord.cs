@@ -8,6 +8,15 @@ namespace Polly.AttemptAwareBreaker.CircuitBreaker.Controller;
 /// </summary>
 internal sealed class OperationRecord
 {
+    public OperationRecord()
+    {
+    }
+
+    public OperationRecord(ResilienceContext context) => Context = context;
+
+    /// <summary>Gets the context the record belongs to, when it is kept per context.</summary>
+    public ResilienceContext? Context { get; }
+
     /// <summary>Gets the tracker (one per breaker) the record belongs to.</summary>
     public object? Owner { get; private set; }
 

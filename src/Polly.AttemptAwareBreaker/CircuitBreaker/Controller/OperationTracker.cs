@@ -18,7 +18,12 @@ internal sealed class OperationTracker
     private static readonly ResiliencePropertyKey<OperationRecord> SharedKey = new("AAB.op");
     private static int _nextTrackerId;
 
+    private const int RecentSlots = 32;
+
     private readonly ConditionalWeakTable<ResilienceContext, OperationRecord> _records = new();
+
+    // The records of recently seen contexts, by identity hash: a pooled context usually finds its record here without the table's look-up.
+    private readonly OperationRecord?[] _recent = new OperationRecord?[RecentSlots];
     private readonly ResiliencePropertyKey<OperationRecord> _ownKey;
 
     public OperationTracker()
@@ -54,7 +59,14 @@ internal sealed class OperationTracker
 
     private OperationRecord Start(ResilienceContext context)
     {
-        var record = _records.GetOrCreateValue(context);
+        var slot = RuntimeHelpers.GetHashCode(context) & (RecentSlots - 1);
+        var record = Volatile.Read(ref _recent[slot]);
+        if (record is null || !ReferenceEquals(record.Context, context))
+        {
+            record = _records.GetValue(context, static c => new OperationRecord(c));
+            Volatile.Write(ref _recent[slot], record);
+        }
+
         record.Reset(this);
         return record;
     }
