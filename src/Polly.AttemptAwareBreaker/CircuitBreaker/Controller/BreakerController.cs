@@ -263,8 +263,9 @@ internal sealed class BreakerController<T> : IBreakerControl, ISharedCircuitTarg
             _lastFailureTime = _timeProvider.GetUtcNow();
             _lastFailureException = exception;
         }
-        else if (outcomeClass == OutcomeClass.Success)
+        else if (outcomeClass == OutcomeClass.Success && _consecutiveFailures != 0)
         {
+            // Written only when it changes: the closed-path admission reads the state next to it without the lock.
             _consecutiveFailures = 0;
         }
 
