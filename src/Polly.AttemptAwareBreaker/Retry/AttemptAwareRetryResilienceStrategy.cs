@@ -19,6 +19,7 @@ internal sealed class AttemptAwareRetryResilienceStrategy<T> : ResilienceStrateg
     private readonly RetryBudget? _budget;
     private readonly OperationRecordPool _records = new();
     private readonly TimeProvider _timeProvider;
+    private readonly bool _sharesClock;
     private readonly ResilienceStrategyTelemetry _telemetry;
     private readonly Func<Outcome<T>, TimeProvider, TimeSpan?>? _serverDelay;
 
@@ -34,6 +35,9 @@ internal sealed class AttemptAwareRetryResilienceStrategy<T> : ResilienceStrateg
         _telemetry = context.Telemetry;
         _circuit = new BreakerCircuit<T>(breaker, context.TimeProvider, context.Telemetry);
         _controller = _circuit.Controller;
+
+        // A circuit taken over from an earlier build (a reload through the registry) may run on another clock.
+        _sharesClock = ReferenceEquals(_controller.TimeProvider, _timeProvider);
         _budget = retry.RetryBudget is { } budget ? new RetryBudget(budget, context.TimeProvider) : null;
     }
 
@@ -61,11 +65,14 @@ internal sealed class AttemptAwareRetryResilienceStrategy<T> : ResilienceStrateg
                 var started = _timeProvider.GetTimestamp();
                 var result = await _circuit.Attempt.ExecuteClassifiedAsync(callback, context, state, operation).ConfigureAwait(context.ContinueOnCapturedContext);
                 var outcome = result.Outcome;
-                var duration = _timeProvider.GetElapsedTime(started);
+
+                // The breaker read the clock when it counted the outcome; the attempt's duration and the budget reuse that reading.
+                var finished = result.WasRejected || !_sharesClock ? _timeProvider.GetTimestamp() : result.FinishedAt;
+                var duration = _timeProvider.GetElapsedTime(started, finished);
                 if (attemptNumber == 0 && !result.WasRejected)
                 {
                     // Only first attempts that reached the downstream earn retries.
-                    _budget?.OnFirstAttempt();
+                    _budget?.OnFirstAttempt(finished);
                 }
 
                 var retryable = !result.WasRejected

@@ -38,10 +38,10 @@ internal sealed class RetryBudget
         _lastRefill = timeProvider.GetTimestamp() + timeProvider.TimestampFrequency;
     }
 
-    /// <summary>Records a first attempt, which earns retries.</summary>
-    public void OnFirstAttempt()
+    /// <summary>Records a first attempt, made at <paramref name="now"/> (a timestamp of the budget's clock), which earns retries.</summary>
+    public void OnFirstAttempt(long now)
     {
-        var epoch = _timeProvider.GetTimestamp() / _bucketTicks;
+        var epoch = now / _bucketTicks;
         var slot = (int)(epoch % Buckets);
         if (Volatile.Read(ref _bucketEpoch[slot]) != epoch)
         {

@@ -200,13 +200,14 @@ internal sealed class BreakerAttempt<T>
                 new AttemptFailedArguments(ticket.AttemptNumber, outcomeClass));
         }
 
-        var transition = _controller.Report(ticket, outcomeClass, outcome.Exception);
+        var finished = _controller.Timestamp;
+        var transition = _controller.Report(ticket, outcomeClass, outcome.Exception, finished);
         if (fleetSlot >= 0)
         {
             _controller.Shared?.ReleaseProbe(fleetSlot);
         }
 
-        var result = new ClassifiedOutcome<T>(outcome, outcomeClass, ticket.IsProbe, transition.Kind == TransitionKind.Opened);
+        var result = new ClassifiedOutcome<T>(outcome, outcomeClass, ticket.IsProbe, transition.Kind == TransitionKind.Opened, finished);
         return transition.Kind == TransitionKind.None ? new(result) : RaiseAsync(transition, context, result);
     }
 
@@ -234,13 +235,14 @@ internal sealed class BreakerAttempt<T>
 /// <summary>An attempt's outcome with what the breaker made of it.</summary>
 internal readonly struct ClassifiedOutcome<T>
 {
-    public ClassifiedOutcome(Outcome<T> outcome, OutcomeClass outcomeClass, bool wasProbe, bool openedCircuit)
+    public ClassifiedOutcome(Outcome<T> outcome, OutcomeClass outcomeClass, bool wasProbe, bool openedCircuit, long finishedAt)
     {
         Outcome = outcome;
         Class = outcomeClass;
         WasProbe = wasProbe;
         OpenedCircuit = openedCircuit;
         WasRejected = false;
+        FinishedAt = finishedAt;
     }
 
     private ClassifiedOutcome(Outcome<T> rejection)
@@ -259,6 +261,9 @@ internal readonly struct ClassifiedOutcome<T>
     public bool OpenedCircuit { get; }
 
     public bool WasRejected { get; }
+
+    /// <summary>Gets the timestamp the attempt's outcome was counted at (0 for a rejection).</summary>
+    public long FinishedAt { get; }
 
     public static ClassifiedOutcome<T> Rejected(Outcome<T> rejection) => new(rejection);
 }

@@ -129,6 +129,12 @@ internal sealed class BreakerController<T> : IBreakerControl, ISharedCircuitTarg
 
     public CircuitState State => (CircuitState)Volatile.Read(ref _state);
 
+    /// <summary>Gets the breaker's clock.</summary>
+    public TimeProvider TimeProvider => _timeProvider;
+
+    /// <summary>Gets the current timestamp of the breaker's clock.</summary>
+    public long Timestamp => _timeProvider.GetTimestamp();
+
     public ISharedCircuitState? Shared => _shared;
 
     public TimeSpan SamplingDuration
@@ -233,13 +239,21 @@ internal sealed class BreakerController<T> : IBreakerControl, ISharedCircuitTarg
     /// </summary>
     /// <returns>The state change the outcome caused, if any; the caller raises its events with <see cref="RaiseAsync"/>.</returns>
     public Transition Report(in AttemptTicket ticket, OutcomeClass outcomeClass, Exception? exception)
+        => Report(ticket, outcomeClass, exception, _timeProvider.GetTimestamp());
+
+    /// <summary>
+    /// Records the outcome of an admitted attempt, finished at <paramref name="now"/> (a timestamp of the breaker's clock read by the
+    /// caller, who reuses it), and applies the trip and half-open rules.
+    /// </summary>
+    /// <returns>The state change the outcome caused, if any; the caller raises its events with <see cref="RaiseAsync"/>.</returns>
+    public Transition Report(in AttemptTicket ticket, OutcomeClass outcomeClass, Exception? exception, long now)
     {
         CancellationTokenSource signal;
         Transition transition;
         lock (_lock)
         {
             signal = _openedSignal;
-            transition = ReportNeedsLock(ticket, outcomeClass, exception);
+            transition = ReportNeedsLock(ticket, outcomeClass, exception, now);
         }
 
         if (transition.Kind == TransitionKind.Opened)
@@ -250,11 +264,10 @@ internal sealed class BreakerController<T> : IBreakerControl, ISharedCircuitTarg
         return transition;
     }
 
-    private Transition ReportNeedsLock(in AttemptTicket ticket, OutcomeClass outcomeClass, Exception? exception)
+    private Transition ReportNeedsLock(in AttemptTicket ticket, OutcomeClass outcomeClass, Exception? exception, long now)
     {
         var cls = (int)outcomeClass;
         var isFailure = outcomeClass is OutcomeClass.TransientFailure or OutcomeClass.PermanentFailure;
-        var now = _timeProvider.GetTimestamp();
         Count(ticket.Operation, cls, now);
 
         if (isFailure)
