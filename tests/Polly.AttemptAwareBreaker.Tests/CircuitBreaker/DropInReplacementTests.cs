@@ -82,6 +82,7 @@ public class DropInReplacementTests
         var ex = Assert.Throws<ValidationException>(() => new ResiliencePipelineBuilder<int>().AddAttemptAwareCircuitBreaker(options));
 
         Assert.Contains(nameof(AttemptAwareCircuitBreakerStateProvider), ex.Message, StringComparison.Ordinal);
+        Assert.Contains("StateProvider is set to Polly's CircuitBreakerStateProvider, which only Polly's own circuit breaker can bind.", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -92,6 +93,7 @@ public class DropInReplacementTests
         var ex = Assert.Throws<ValidationException>(() => new ResiliencePipelineBuilder().AddAttemptAwareCircuitBreaker(options));
 
         Assert.Contains(nameof(AttemptAwareCircuitBreakerManualControl), ex.Message, StringComparison.Ordinal);
+        Assert.Contains("ManualControl is set to Polly's CircuitBreakerManualControl, which only Polly's own circuit breaker can bind.", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]

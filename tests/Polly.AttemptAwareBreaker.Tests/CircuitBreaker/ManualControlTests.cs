@@ -101,4 +101,29 @@ public class ManualControlTests
 
         Assert.Contains("already bound", ex.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task IsIsolated_AfterIsolateThenClose_FollowsTheLastCommand()
+    {
+        var control = new AttemptAwareCircuitBreakerManualControl();
+
+        await control.IsolateAsync(TestContext.Current.CancellationToken);
+        var afterIsolate = control.IsIsolated;
+        await control.CloseAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal((true, false), (afterIsolate, control.IsIsolated));
+    }
+
+    [Fact]
+    public void BreakerCount_PipelineDisposed_BreakerUnbound()
+    {
+        var control = new AttemptAwareCircuitBreakerManualControl();
+        var registry = new Polly.Registry.ResiliencePipelineRegistry<string>();
+        registry.GetOrAddPipeline<int>("orders", b => b.AddAttemptAwareCircuitBreaker(new AttemptAwareCircuitBreakerStrategyOptions<int> { ManualControl = control }));
+        Assert.Equal(1, control.BreakerCount);
+
+        registry.Dispose();
+
+        Assert.Equal(0, control.BreakerCount);
+    }
 }

@@ -52,4 +52,37 @@ public class OutcomeClassifiersTests
 
     private static OutcomeClassifierArguments<int> Args(Outcome<int> outcome, CancellationToken token = default)
         => new(ResilienceContextPool.Shared.Get(token), outcome, 0);
+
+    [Theory]
+    [InlineData(true, OutcomeClass.TransientFailure)]
+    [InlineData(false, OutcomeClass.Success)]
+    public async Task FromShouldHandle_PredicateCompletesLater_ClassifiesByItsAnswer(bool handled, OutcomeClass expected)
+    {
+        var classifier = OutcomeClassifiers.FromShouldHandle<int>(async _ =>
+        {
+            await Task.Yield();
+            return handled;
+        });
+        var context = ResilienceContextPool.Shared.Get(TestContext.Current.CancellationToken);
+
+        var outcomeClass = await classifier(new OutcomeClassifierArguments<int>(context, Outcome.FromResult(500), 0));
+
+        Assert.Equal(expected, outcomeClass);
+    }
+
+    [Fact]
+    public void IsCallerCancellation_CancellationWhileTokenNotCancelled_IsFalse()
+    {
+        var context = ResilienceContextPool.Shared.Get(CancellationToken.None);
+
+        Assert.False(OutcomeClassifiers.IsCallerCancellation(new OperationCanceledException(), context));
+    }
+
+    [Fact]
+    public void IsCallerCancellation_OtherExceptionWhileTokenCancelled_IsFalse()
+    {
+        var context = ResilienceContextPool.Shared.Get(new CancellationToken(canceled: true));
+
+        Assert.False(OutcomeClassifiers.IsCallerCancellation(new TimeoutException(), context));
+    }
 }

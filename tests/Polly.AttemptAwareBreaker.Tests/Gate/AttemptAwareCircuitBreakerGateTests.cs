@@ -84,4 +84,96 @@ public class AttemptAwareCircuitBreakerGateTests
 
         Assert.Throws<ArgumentOutOfRangeException>(() => permit.ReportAsync((OutcomeClass)42));
     }
+
+    [Fact]
+    public async Task AcquireAsync_Closed_ReturnsGrantedPermit()
+    {
+        using var gate = new AttemptAwareCircuitBreakerGate(new(), _time);
+
+        var permit = await gate.AcquireAsync();
+
+        Assert.True(permit.IsGranted);
+    }
+
+    [Fact]
+    public async Task TryAcquireAsync_BreakOver_RaisesHalfOpenedWithTheCallersContext()
+    {
+        ResilienceContext? seen = null;
+        using var gate = OpenGate(new() { OnHalfOpened = args => { seen = args.Context; return default; } });
+        await TripAsync(gate);
+        _time.Advance(TimeSpan.FromSeconds(5));
+        var context = ResilienceContextPool.Shared.Get(TestContext.Current.CancellationToken);
+
+        var permit = await gate.TryAcquireAsync(context);
+
+        Assert.True(permit.IsGranted);
+        Assert.Same(context, seen);
+    }
+
+    [Fact]
+    public async Task TryAcquireAsync_BreakOverWithCallersContext_LeavesTheContextToTheCaller()
+    {
+        var key = new ResiliencePropertyKey<string>("caller");
+        using var gate = OpenGate(new());
+        await TripAsync(gate);
+        _time.Advance(TimeSpan.FromSeconds(5));
+        var context = ResilienceContextPool.Shared.Get(TestContext.Current.CancellationToken);
+        context.Properties.Set(key, "mine");
+
+        await gate.TryAcquireAsync(context);
+
+        Assert.Equal("mine", context.Properties.GetValue(key, "returned to the pool"));
+    }
+
+    [Fact]
+    public async Task ReportAsync_FailureTrips_RaisesOpenedWithTheReportedException()
+    {
+        Exception? seen = null;
+        using var gate = OpenGate(new() { OnOpened = args => { seen = args.Outcome.Exception; return default; } });
+        var failure = new TimeoutException("downstream slow");
+
+        var permit = await gate.TryAcquireAsync();
+        await permit.ReportAsync(OutcomeClass.TransientFailure, failure);
+
+        Assert.Same(failure, seen);
+    }
+
+    [Fact]
+    public async Task ReportAsync_UndefinedClass_MessageListsTheClasses()
+    {
+        using var gate = new AttemptAwareCircuitBreakerGate(new(), _time);
+        var permit = await gate.TryAcquireAsync();
+
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => permit.ReportAsync((OutcomeClass)9));
+
+        Assert.Contains("must be one of Success, TransientFailure, PermanentFailure or Ignored", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GetSnapshot_ReportsWithoutContext_CountEachAsOneOperation()
+    {
+        using var gate = new AttemptAwareCircuitBreakerGate(new(), _time);
+        foreach (var outcome in new[] { OutcomeClass.Success, OutcomeClass.Ignored, OutcomeClass.Success })
+        {
+            var permit = await gate.TryAcquireAsync();
+            await permit.ReportAsync(outcome);
+        }
+
+        var snapshot = gate.GetSnapshot();
+        Assert.Equal((new OutcomeCounts(2, 0, 0, 1), new OutcomeCounts(2, 0, 0, 1)), (snapshot.WindowOperations, snapshot.TotalOperations));
+    }
+
+    private AttemptAwareCircuitBreakerGate OpenGate(AttemptAwareCircuitBreakerStrategyOptions options)
+    {
+        options.ConsecutiveFailureThreshold = 1;
+        options.MinimumThroughput = int.MaxValue;
+        options.BreakDuration = TimeSpan.FromSeconds(5);
+        return new AttemptAwareCircuitBreakerGate(options, _time);
+    }
+
+    private static async Task TripAsync(AttemptAwareCircuitBreakerGate gate)
+    {
+        var permit = await gate.TryAcquireAsync();
+        await permit.ReportAsync(OutcomeClass.TransientFailure, new TimeoutException());
+    }
 }

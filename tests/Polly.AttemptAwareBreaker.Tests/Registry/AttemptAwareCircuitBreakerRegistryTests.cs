@@ -237,6 +237,79 @@ public class AttemptAwareCircuitBreakerRegistryTests
         Assert.Empty(_registry.Names);
     }
 
+    [Fact]
+    public void Names_SeveralBreakers_OrderedByName()
+    {
+        Build("payments", Options(5));
+        Build("inventory", Options(5));
+        Build("orders", Options(5));
+
+        Assert.Equal(["inventory/AttemptAwareCircuitBreaker", "orders/AttemptAwareCircuitBreaker", "payments/AttemptAwareCircuitBreaker"], _registry.Names);
+    }
+
+    [Fact]
+    public void GetBreakers_SeveralBreakers_OrderedByName()
+    {
+        Build("payments", Options(5));
+        Build("inventory", Options(5));
+
+        Assert.Equal(["inventory/AttemptAwareCircuitBreaker", "payments/AttemptAwareCircuitBreaker"], _registry.GetBreakers().Select(b => b.Name));
+    }
+
+    [Fact]
+    public void Names_UnnamedPipelines_NumberedFromOne()
+    {
+        Build(null, Options(1));
+        Build(null, Options(1));
+
+        Assert.Equal(["unnamed-1/AttemptAwareCircuitBreaker", "unnamed-2/AttemptAwareCircuitBreaker"], _registry.Names);
+    }
+
+    [Fact]
+    public void GetSnapshot_UnknownNameAmongSeveral_ListsRegisteredNamesInOrder()
+    {
+        Build("payments", Options(5));
+        Build("inventory", Options(5));
+
+        var error = Assert.Throws<KeyNotFoundException>(() => _registry.GetSnapshot("orders/AttemptAwareCircuitBreaker"));
+
+        Assert.EndsWith("Registered: inventory/AttemptAwareCircuitBreaker, payments/AttemptAwareCircuitBreaker.", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Contains_RegisteredAndUnknownNames_TellsThemApart()
+    {
+        Build("payments", Options(5));
+
+        Assert.Equal((true, false), (_registry.Contains("payments/AttemptAwareCircuitBreaker"), _registry.Contains("orders/AttemptAwareCircuitBreaker")));
+    }
+
+    [Fact]
+    public void Dispose_LastPipelineWithSharedState_DetachesTheSharedState()
+    {
+        var shared = new SharedState.FakeSharedState();
+        var options = Options(5);
+        options.SharedState = shared;
+        var polly = new ResiliencePipelineRegistry<string>();
+        polly.GetOrAddPipeline<int>("payments", b => b.AddAttemptAwareCircuitBreaker(options));
+
+        polly.Dispose();
+
+        Assert.True(shared.Disposed);
+    }
+
+    [Fact]
+    public void Dispose_OneOfTwoPipelinesWithTheName_KeepsTheBreaker()
+    {
+        var first = new ResiliencePipelineRegistry<string>();
+        first.GetOrAddPipeline<int>("payments", b => b.AddAttemptAwareCircuitBreaker(Options(5)));
+        Build("payments", Options(5));
+
+        first.Dispose();
+
+        Assert.Equal(["payments/AttemptAwareCircuitBreaker"], _registry.Names);
+    }
+
     private AttemptAwareCircuitBreakerStrategyOptions<int> Options(int threshold)
     {
         var options = Breakers.Consecutive(threshold);

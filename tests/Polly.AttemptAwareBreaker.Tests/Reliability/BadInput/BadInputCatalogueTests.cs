@@ -23,6 +23,18 @@ public class BadInputCatalogueTests
         { "snapshot of an unbound state provider", () => new AttemptAwareCircuitBreakerStateProvider().GetSnapshot(), typeof(InvalidOperationException), "not bound to a breaker yet: assign it to the options' StateProvider and build the pipeline first" },
         { "one state provider for two breakers", SharedStateProvider, typeof(InvalidOperationException), "already bound to a circuit breaker; use one instance per breaker" },
         { "report on a refused permit", RefusedPermitReport, typeof(InvalidOperationException), "This permit was not granted, so there is no attempt to report." },
+        { "null builder for the breaker", () => AttemptAwareCircuitBreakerResiliencePipelineBuilderExtensions.AddAttemptAwareCircuitBreaker<int>(null!, new AttemptAwareCircuitBreakerStrategyOptions<int>()), typeof(ArgumentNullException), "builder" },
+        { "null breaker options", () => new ResiliencePipelineBuilder<int>().AddAttemptAwareCircuitBreaker((AttemptAwareCircuitBreakerStrategyOptions<int>)null!), typeof(ArgumentNullException), "options" },
+        { "null non-generic builder for the breaker", () => AttemptAwareCircuitBreakerResiliencePipelineBuilderExtensions.AddAttemptAwareCircuitBreaker(null!, new AttemptAwareCircuitBreakerStrategyOptions()), typeof(ArgumentNullException), "builder" },
+        { "null non-generic breaker options", () => new ResiliencePipelineBuilder().AddAttemptAwareCircuitBreaker((AttemptAwareCircuitBreakerStrategyOptions)null!), typeof(ArgumentNullException), "options" },
+        { "null builder for Polly's options", () => AttemptAwareCircuitBreakerResiliencePipelineBuilderExtensions.AddAttemptAwareCircuitBreaker<int>(null!, new CircuitBreakerStrategyOptions<int>()), typeof(ArgumentNullException), "builder" },
+        { "null Polly options", () => new ResiliencePipelineBuilder<int>().AddAttemptAwareCircuitBreaker((CircuitBreakerStrategyOptions<int>)null!), typeof(ArgumentNullException), "options" },
+        { "null non-generic builder for Polly's options", () => AttemptAwareCircuitBreakerResiliencePipelineBuilderExtensions.AddAttemptAwareCircuitBreaker(null!, new CircuitBreakerStrategyOptions()), typeof(ArgumentNullException), "builder" },
+        { "null non-generic Polly options", () => new ResiliencePipelineBuilder().AddAttemptAwareCircuitBreaker((CircuitBreakerStrategyOptions)null!), typeof(ArgumentNullException), "options" },
+        { "Polly options without ShouldHandle", () => new ResiliencePipelineBuilder<int>().AddAttemptAwareCircuitBreaker(new CircuitBreakerStrategyOptions<int> { ShouldHandle = null! }), typeof(System.ComponentModel.DataAnnotations.ValidationException), "ShouldHandle is null; it is required." },
+        { "null builder for the composition", () => AttemptAwareRetryResiliencePipelineBuilderExtensions.AddAttemptAwareRetryAndCircuitBreaker<int>(null!, new AttemptAwareRetryStrategyOptions<int>(), new AttemptAwareCircuitBreakerStrategyOptions<int>()), typeof(ArgumentNullException), "builder" },
+        { "null context for the cancellation check", () => OutcomeClassifiers.IsCallerCancellation(new OperationCanceledException(), null!), typeof(ArgumentNullException), "context" },
+        { "null registry name to look up", () => new AttemptAwareCircuitBreakerRegistry().Contains(null!), typeof(ArgumentNullException), "name" },
     };
 
     [Theory]
