@@ -180,6 +180,24 @@ public class AttemptAccountingTests
     public void AttemptFailedArguments_ToString_ShowsAttemptAndClass()
         => Assert.Equal("attempt 2: TransientFailure", new AttemptFailedArguments(2, OutcomeClass.TransientFailure).ToString());
 
+    [Fact]
+    public async Task Snapshot_ThreeBreakersAroundPollyRetries_EachCountsItsOwnAttempts()
+    {
+        var outer = new AttemptAwareCircuitBreakerStateProvider();
+        var middle = new AttemptAwareCircuitBreakerStateProvider();
+        var pipeline = new ResiliencePipelineBuilder<int> { TimeProvider = _time }
+            .AddAttemptAwareCircuitBreaker(new AttemptAwareCircuitBreakerStrategyOptions<int> { StateProvider = outer })
+            .AddAttemptAwareCircuitBreaker(new AttemptAwareCircuitBreakerStrategyOptions<int> { StateProvider = middle })
+            .AddRetry(new RetryStrategyOptions<int> { MaxRetryAttempts = 2, Delay = TimeSpan.Zero })
+            .AddAttemptAwareCircuitBreaker(new AttemptAwareCircuitBreakerStrategyOptions<int> { StateProvider = _provider })
+            .Build();
+
+        await pipeline.RunAsync(Downstream.AlwaysFailing());
+
+        Assert.Equal((1L, 1L, 3L), (outer.GetSnapshot().TotalAttempts.Total, middle.GetSnapshot().TotalAttempts.Total, _provider.GetSnapshot().TotalAttempts.Total));
+        Assert.Equal(1L, _provider.GetSnapshot().TotalOperations.Total);
+    }
+
     private ResiliencePipeline<int> WithPollyRetry(int maxRetries)
         => new ResiliencePipelineBuilder<int> { TimeProvider = _time }
             .AddRetry(new RetryStrategyOptions<int> { MaxRetryAttempts = maxRetries, Delay = TimeSpan.Zero })

@@ -507,6 +507,74 @@ public class ComposedRetryBreakerTests
         }
     }
 
+    [Fact]
+    public async Task Misordering_StandaloneBreakerInsideComposedUnderPollyRetry_SynchronousCallsAlsoAllowed()
+    {
+        var noRetry = ComposedPipelines.Retry();
+        noRetry.ShouldRetry = _ => new(false);
+        var pipeline = new ResiliencePipelineBuilder<int> { TimeProvider = _time }
+            .AddRetry(new RetryStrategyOptions<int> { Delay = TimeSpan.Zero, ShouldHandle = args => new(args.Outcome.Result == 503) })
+            .AddAttemptAwareRetryAndCircuitBreaker(noRetry, ComposedPipelines.Breaker(10))
+            .AddAttemptAwareCircuitBreaker(new AttemptAwareCircuitBreakerStrategyOptions<int>())
+            .Build();
+
+        var outcome = await pipeline.RunAsync(new Downstream { Behaviour = n => new(n == 1 ? 503 : 200) });
+
+        Assert.Equal(200, outcome.Result);
+    }
+
+    [Fact]
+    public async Task Telemetry_RejectedAttempt_ReportedWithZeroDuration()
+    {
+        var listener = new RecordingListener();
+        var control = new AttemptAwareCircuitBreakerManualControl(isIsolated: true);
+        var breaker = ComposedPipelines.Breaker(10);
+        breaker.ManualControl = control;
+        var pipeline = new ResiliencePipelineBuilder<int> { TimeProvider = _time, TelemetryListener = listener }
+            .AddAttemptAwareRetryAndCircuitBreaker(ComposedPipelines.Retry(), breaker)
+            .Build();
+
+        await pipeline.RunAsync(new Downstream());
+
+        var attempt = Assert.Single(listener.Events, e => e.Name == "ExecutionAttempt");
+        Assert.Equal(TimeSpan.Zero, Assert.IsType<Polly.Telemetry.ExecutionAttemptArguments>(attempt.Arguments).Duration);
+    }
+
+    [Fact]
+    public async Task RetryDelay_ServerAskedForADelay_WaitsThatLong()
+    {
+        var pipeline = WithServerDelay(TimeSpan.FromSeconds(3));
+        var running = pipeline.RunAsync(new Downstream { Behaviour = n => new(n == 1 ? 503 : 200) });
+        _time.Advance(TimeSpan.FromSeconds(2.9));
+        Assert.False(running.IsCompleted);
+
+        _time.Advance(TimeSpan.FromSeconds(0.1));
+
+        Assert.Equal(200, (await running.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken)).Result);
+    }
+
+    [Fact]
+    public async Task RetryDelay_ServerDelayNegative_ConfiguredDelayApplies()
+    {
+        var pipeline = WithServerDelay(TimeSpan.FromSeconds(-1));
+        var running = pipeline.RunAsync(new Downstream { Behaviour = n => new(n == 1 ? 503 : 200) });
+        _time.Advance(TimeSpan.FromSeconds(0.9));
+        Assert.False(running.IsCompleted);
+
+        _time.Advance(TimeSpan.FromSeconds(0.1));
+
+        Assert.Equal(200, (await running.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken)).Result);
+    }
+
+    private ResiliencePipeline<int> WithServerDelay(TimeSpan requested)
+    {
+        var retry = ComposedPipelines.Retry(maxRetries: 1, delaySeconds: 1);
+        var breaker = ComposedPipelines.Breaker(10);
+        Func<StrategyBuilderContext, ResilienceStrategy<int>> strategy
+            = context => new Polly.AttemptAwareBreaker.Retry.AttemptAwareRetryResilienceStrategy<int>(retry, breaker, context, (_, _) => requested);
+        return new ResiliencePipelineBuilder<int> { TimeProvider = _time }.AddStrategy(strategy, breaker).Build();
+    }
+
     internal sealed class DisposableResult(bool ok) : IDisposable
     {
         public bool Ok { get; } = ok;

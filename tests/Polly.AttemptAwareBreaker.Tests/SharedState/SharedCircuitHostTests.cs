@@ -491,6 +491,59 @@ public class SharedCircuitHostTests
         await pipeline.RunAsync(downstream);
 
         Assert.Equal(1, downstream.Calls);
+        Assert.Empty(_shared.Released);
+    }
+
+    [Fact]
+    public async Task Execute_SecondProbeWhileFirstInFlight_AlsoAsksTheFleet()
+    {
+        _shared.ProbeAnswer = 0;
+        var options = Options(consecutive: 1);
+        options.HalfOpenMaxProbes = 2;
+        var pipeline = Build(options);
+        await pipeline.RunAsync(Downstream.AlwaysFailing());
+        _time.Advance(Breakers.Break);
+        var hung = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var first = pipeline.RunAsync(new Downstream { Behaviour = _ => new(hung.Task) });
+
+        await pipeline.RunAsync(new Downstream());
+
+        Assert.Equal(2, _shared.ProbeLeases.Count);
+        hung.SetResult(200);
+        await first;
+    }
+
+    [Fact]
+    public async Task ApplyFleetWindow_LocalSuccessesAlreadyIncluded_AreNotCountedTwice()
+    {
+        var pipeline = Build(Options());
+        for (var i = 0; i < 4; i++)
+        {
+            await pipeline.RunAsync(new Downstream());
+        }
+
+        _shared.Host.ApplyFleetWindow(successes: 5, failures: 4, includedLocal: _shared.Host.GetLocalAttempts());
+
+        // Fleet 5 successes (4 of them local) and 4 failures, plus this failure: 5 / 5, throughput 10, ratio 0.5.
+        await pipeline.RunAsync(Downstream.AlwaysFailing());
+
+        Assert.Equal(CircuitState.Open, _provider.CircuitState);
+    }
+
+    [Fact]
+    public async Task ApplyFleetWindow_LocalPermanentFailuresSinceExchange_CountAsFailures()
+    {
+        var options = Options();
+        options.Classifier = Breakers.StatusClassifier;
+        var pipeline = Build(options);
+        await pipeline.RunAsync(Downstream.Answering(501));
+        await pipeline.RunAsync(Downstream.Answering(501));
+        _shared.Host.ApplyFleetWindow(successes: 5, failures: 4, includedLocal: _shared.Host.GetLocalAttempts());
+
+        // Fleet 5 successes and 4 failures (2 of them local), plus this permanent failure: 5 / 5, throughput 10, ratio 0.5.
+        await pipeline.RunAsync(Downstream.Answering(501));
+
+        Assert.Equal(CircuitState.Open, _provider.CircuitState);
     }
 
     [Fact]
