@@ -163,6 +163,38 @@ public class AttemptAwareCircuitBreakerGateTests
         Assert.Equal((new OutcomeCounts(2, 0, 0, 1), new OutcomeCounts(2, 0, 0, 1)), (snapshot.WindowOperations, snapshot.TotalOperations));
     }
 
+    [Fact]
+    public async Task TryAcquireAsync_TwoContextsInOneRecordCacheSlot_KeepTheirOwnAttemptNumbers()
+    {
+        using var gate = new AttemptAwareCircuitBreakerGate(new(), _time);
+        var (first, second) = ContextsSharingACacheSlot();
+        for (var i = 0; i < 2; i++)
+        {
+            await (await gate.TryAcquireAsync(first)).ReportAsync(OutcomeClass.TransientFailure);
+        }
+
+        await (await gate.TryAcquireAsync(second)).ReportAsync(OutcomeClass.Success);
+        var third = await gate.TryAcquireAsync(first);
+
+        Assert.Equal(2, third.AttemptNumber);
+    }
+
+    private static (ResilienceContext First, ResilienceContext Second) ContextsSharingACacheSlot()
+    {
+        var seen = new Dictionary<int, ResilienceContext>();
+        while (true)
+        {
+            var context = ResilienceContextPool.Shared.Get(TestContext.Current.CancellationToken);
+            var slot = System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(context) & (Polly.AttemptAwareBreaker.CircuitBreaker.Controller.OperationTracker.RecentSlots - 1);
+            if (seen.TryGetValue(slot, out var other))
+            {
+                return (other, context);
+            }
+
+            seen[slot] = context;
+        }
+    }
+
     private AttemptAwareCircuitBreakerGate OpenGate(AttemptAwareCircuitBreakerStrategyOptions options)
     {
         options.ConsecutiveFailureThreshold = 1;

@@ -18,7 +18,7 @@ internal sealed class OperationTracker
     private static readonly ResiliencePropertyKey<OperationRecord> SharedKey = new("AAB.op");
     private static int _nextTrackerId;
 
-    private const int RecentSlots = 32;
+    internal const int RecentSlots = 32;
 
     private readonly ConditionalWeakTable<ResilienceContext, OperationRecord> _records = new();
 
