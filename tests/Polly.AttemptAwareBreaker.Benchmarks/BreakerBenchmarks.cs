@@ -16,6 +16,7 @@ public class BreakerBenchmarks
 {
     private static readonly Exception Failure = new InvalidOperationException("downstream failed");
 
+    private ResiliencePipeline<int> _passThrough = null!;
     private ResiliencePipeline<int> _pollyBreaker = null!;
     private ResiliencePipeline<int> _ourBreaker = null!;
     private ResiliencePipeline<int> _pollyRetryBreaker = null!;
@@ -28,6 +29,7 @@ public class BreakerBenchmarks
     [GlobalSetup]
     public void Setup()
     {
+        _passThrough = new ResiliencePipelineBuilder<int>().AddStrategy(_ => new PassThroughStrategy(), new PassThroughOptions()).Build();
         _pollyBreaker = new ResiliencePipelineBuilder<int>().AddCircuitBreaker(new CircuitBreakerStrategyOptions<int>()).Build();
         _ourBreaker = new ResiliencePipelineBuilder<int>().AddAttemptAwareCircuitBreaker(new AttemptAwareCircuitBreakerStrategyOptions<int>()).Build();
 
@@ -63,6 +65,10 @@ public class BreakerBenchmarks
             .AddAttemptAwareCircuitBreaker(new AttemptAwareCircuitBreakerStrategyOptions<int> { MinimumThroughput = int.MaxValue })
             .Build();
     }
+
+    /// <summary>The floor every strategy here pays: the pipeline, the pooled context and a strategy that only calls through.</summary>
+    [BenchmarkCategory("0 pipeline floor, pass-through strategy"), Benchmark]
+    public Outcome<int> PassThrough() => Run(_passThrough, fail: false);
 
     [BenchmarkCategory("1 closed success, breaker alone"), Benchmark(Baseline = true)]
     public Outcome<int> Polly_Breaker() => Run(_pollyBreaker, fail: false);
@@ -110,6 +116,17 @@ public class BreakerBenchmarks
         {
             ResilienceContextPool.Shared.Return(context);
         }
+    }
+
+    private sealed class PassThroughOptions : ResilienceStrategyOptions;
+
+    private sealed class PassThroughStrategy : ResilienceStrategy<int>
+    {
+        protected override ValueTask<Outcome<int>> ExecuteCore<TState>(
+            Func<ResilienceContext, TState, ValueTask<Outcome<int>>> callback,
+            ResilienceContext context,
+            TState state)
+            => callback(context, state);
     }
 
     private static class Contended
