@@ -396,12 +396,7 @@ public class ComposedRetryBreakerTests
         Assert.Equal(CircuitState.Open, _provider.CircuitState);
         await control.CloseAsync();
 
-        var sleeping = pipeline.RunAsync(new Downstream { Behaviour = n => new(n == 1 ? 503 : 200) });
-        _time.Advance(TimeSpan.FromSeconds(1.9));
-
-        Assert.False(sleeping.IsCompleted);
-        _time.Advance(TimeSpan.FromSeconds(0.1));
-        Assert.Equal(200, (await sleeping.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken)).Result);
+        await AssertRetriedAfterAsync(pipeline, TimeSpan.FromSeconds(2));
     }
 
     [Fact]
@@ -543,25 +538,23 @@ public class ComposedRetryBreakerTests
     [Fact]
     public async Task RetryDelay_ServerAskedForADelay_WaitsThatLong()
     {
-        var pipeline = WithServerDelay(TimeSpan.FromSeconds(3));
-        var running = pipeline.RunAsync(new Downstream { Behaviour = n => new(n == 1 ? 503 : 200) });
-        _time.Advance(TimeSpan.FromSeconds(2.9));
-        Assert.False(running.IsCompleted);
-
-        _time.Advance(TimeSpan.FromSeconds(0.1));
-
-        Assert.Equal(200, (await running.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken)).Result);
+        await AssertRetriedAfterAsync(WithServerDelay(TimeSpan.FromSeconds(3)), TimeSpan.FromSeconds(3));
     }
 
     [Fact]
     public async Task RetryDelay_ServerDelayNegative_ConfiguredDelayApplies()
     {
-        var pipeline = WithServerDelay(TimeSpan.FromSeconds(-1));
+        await AssertRetriedAfterAsync(WithServerDelay(TimeSpan.FromSeconds(-1)), TimeSpan.FromSeconds(1));
+    }
+
+    /// <summary>Runs an operation whose first attempt fails and asserts its retry starts exactly <paramref name="delay"/> later.</summary>
+    private async Task AssertRetriedAfterAsync(ResiliencePipeline<int> pipeline, TimeSpan delay)
+    {
         var running = pipeline.RunAsync(new Downstream { Behaviour = n => new(n == 1 ? 503 : 200) });
-        _time.Advance(TimeSpan.FromSeconds(0.9));
+        _time.Advance(delay - TimeSpan.FromMilliseconds(100));
         Assert.False(running.IsCompleted);
 
-        _time.Advance(TimeSpan.FromSeconds(0.1));
+        _time.Advance(TimeSpan.FromMilliseconds(100));
 
         Assert.Equal(200, (await running.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken)).Result);
     }
