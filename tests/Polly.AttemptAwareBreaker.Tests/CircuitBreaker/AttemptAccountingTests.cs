@@ -91,6 +91,28 @@ public class AttemptAccountingTests
     }
 
     [Fact]
+    public async Task Snapshot_TimePassedSinceTheFailure_LastFailureTimeStaysAtTheFailure()
+    {
+        var pipeline = Breakers.Build(Breakers.Consecutive(10, _provider), _time);
+        var failedAt = _time.GetUtcNow();
+        await pipeline.RunAsync(Downstream.AlwaysFailing());
+
+        _time.Advance(TimeSpan.FromSeconds(7));
+
+        Assert.Equal(failedAt, _provider.GetSnapshot().LastFailureTime);
+    }
+
+    [Fact]
+    public async Task Snapshot_OnlySuccesses_LastFailureTimeIsNull()
+    {
+        var pipeline = Breakers.Build(Breakers.Consecutive(10, _provider), _time);
+
+        await pipeline.RunAsync(Downstream.Answering(200));
+
+        Assert.Null(_provider.GetSnapshot().LastFailureTime);
+    }
+
+    [Fact]
     public async Task Snapshot_WhenOpen_ReportsRetryAfterAndStateChangeTime()
     {
         var pipeline = Breakers.Build(Breakers.Consecutive(1, _provider), _time);

@@ -27,8 +27,8 @@ internal sealed class BreakerAttempt<T>
 
     /// <summary>Runs one attempt and returns its outcome with its class (or that it was rejected).</summary>
     /// <remarks>
-    /// When the circuit is closed and the callback and classifier complete synchronously, the attempt runs without an async state
-    /// machine; any step that does not (a state change to raise, a probe to clear with the fleet, a pending callback or classifier)
+    /// A rejection, and an attempt through a closed circuit whose callback and classifier complete synchronously, run without an
+    /// async state machine; any step that does not (a state change to raise, a probe to clear with the fleet, a pending callback or classifier)
     /// continues on an async path from that point.
     /// </remarks>
     public ValueTask<ClassifiedOutcome<T>> ExecuteClassifiedAsync<TState>(
@@ -38,6 +38,11 @@ internal sealed class BreakerAttempt<T>
         OperationRecord operation)
     {
         var granted = _controller.TryAcquire(operation, out var ticket, out var rejection, out var transition);
+        if (!granted && transition.Kind == TransitionKind.None)
+        {
+            return new(ClassifiedOutcome<T>.Rejected(Outcome.FromException<T>(rejection!)));
+        }
+
         if (!granted || transition.Kind != TransitionKind.None || (ticket.IsProbe && _controller.Shared is not null))
         {
             return AdmitAsync(granted, ticket, rejection, transition, callback, context, state);

@@ -53,7 +53,8 @@ internal sealed class BreakerController<T> : IBreakerControl, ISharedCircuitTarg
     private long _nextLeaseId;
     private int _halfOpenSuccesses;
     private int _halfOpenAttempts;
-    private DateTimeOffset? _lastFailureTime;
+    private long _lastFailureAt; // a timestamp of the breaker's clock; turned into a time of day only for a snapshot
+    private bool _hasFailed;
     private Exception? _lastFailureException;
     private DateTimeOffset? _lastStateChange;
 
@@ -273,7 +274,8 @@ internal sealed class BreakerController<T> : IBreakerControl, ISharedCircuitTarg
         if (isFailure)
         {
             _consecutiveFailures++;
-            _lastFailureTime = _timeProvider.GetUtcNow();
+            _lastFailureAt = now;
+            _hasFailed = true;
             _lastFailureException = exception;
         }
         else if (outcomeClass == OutcomeClass.Success && _consecutiveFailures != 0)
@@ -415,6 +417,8 @@ internal sealed class BreakerController<T> : IBreakerControl, ISharedCircuitTarg
             _window.Sum(now, out var windowAttempts, out var windowOperations, out var windowRejections);
             var state = (CircuitState)_state;
             TimeSpan? retryAfter = state == CircuitState.Open ? ElapsedTime(now, Math.Max(now, _openUntil)) : null;
+            var utcNow = _timeProvider.GetUtcNow();
+            DateTimeOffset? lastFailure = _hasFailed ? utcNow - ElapsedTime(_lastFailureAt, now) : null;
             return new CircuitSnapshot(
                 state,
                 _consecutiveFailures,
@@ -428,10 +432,10 @@ internal sealed class BreakerController<T> : IBreakerControl, ISharedCircuitTarg
                 _totalProbes,
                 _sharedStatus,
                 retryAfter,
-                _lastFailureTime,
+                lastFailure,
                 _lastFailureException,
                 _lastStateChange,
-                _timeProvider.GetUtcNow());
+                utcNow);
         }
     }
 
@@ -618,7 +622,6 @@ internal sealed class BreakerController<T> : IBreakerControl, ISharedCircuitTarg
 
     private TimeSpan ElapsedTime(long from, long to) => _timeProvider.GetElapsedTime(from, to);
 
-    /// <summary>Gets the length of the current break; used by tests and diagnostics.</summary>
     public void AttachShared(ISharedCircuitState shared)
     {
         lock (_lock)
@@ -796,6 +799,7 @@ internal sealed class BreakerController<T> : IBreakerControl, ISharedCircuitTarg
         }
     }
 
+    /// <summary>Gets the length of the current break; used by tests and diagnostics.</summary>
     internal TimeSpan CurrentBreak
     {
         get
