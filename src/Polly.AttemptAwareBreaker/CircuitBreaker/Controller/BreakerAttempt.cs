@@ -38,18 +38,26 @@ internal sealed class BreakerAttempt<T>
         OperationRecord operation)
     {
         var granted = _controller.TryAcquire(operation, out var ticket, out var rejection, out var transition);
-        if (!granted && transition.Kind == TransitionKind.None)
-        {
-            return new(ClassifiedOutcome<T>.Rejected(Outcome.FromException<T>(rejection!)));
-        }
-
         if (!granted || transition.Kind != TransitionKind.None || (ticket.IsProbe && _controller.Shared is not null))
         {
-            return AdmitAsync(granted, ticket, rejection, transition, callback, context, state);
+            return Admit(granted, ticket, rejection, transition, callback, context, state);
         }
 
         return Call(ticket, fleetSlot: -1, callback, context, state);
     }
+
+    /// <summary>Everything but a closed-circuit admission: a plain rejection returns at once, the rest continues asynchronously.</summary>
+    private ValueTask<ClassifiedOutcome<T>> Admit<TState>(
+        bool granted,
+        AttemptTicket ticket,
+        ExecutionRejectedException? rejection,
+        Transition transition,
+        Func<ResilienceContext, TState, ValueTask<Outcome<T>>> callback,
+        ResilienceContext context,
+        TState state)
+        => granted || transition.Kind != TransitionKind.None
+            ? AdmitAsync(granted, ticket, rejection, transition, callback, context, state)
+            : new(ClassifiedOutcome<T>.Rejected(Outcome.FromException<T>(rejection!)));
 
     private async ValueTask<ClassifiedOutcome<T>> AdmitAsync<TState>(
         bool granted,
