@@ -4,7 +4,6 @@
 //   dotnet run --project samples/Polly.AttemptAwareBreaker.OutageSimulator                 # table
 //   dotnet run --project samples/Polly.AttemptAwareBreaker.OutageSimulator -- --json       # the same figures as JSON
 //   dotnet run --project samples/Polly.AttemptAwareBreaker.OutageSimulator -- --chart outage.svg
-using System.Globalization;
 using System.Text.Json;
 using Polly.AttemptAwareBreaker.OutageSimulator;
 using Spectre.Console;
@@ -51,7 +50,7 @@ if (chartPath is not null)
 if (json)
 {
     Console.WriteLine(JsonSerializer.Serialize(
-        results.Figures.ToDictionary(c => c.Key, c => c.Value.ToDictionary(m => m.Key, m => double.IsNaN(m.Value) ? (double?)null : m.Value)),
+        results.Figures.ToDictionary(c => c.Key, c => c.Value.ToDictionary(m => m.Key, m => FigureFormat.Json(m.Key, m.Value))),
         new JsonSerializerOptions { WriteIndented = true }));
     return 0;
 }
@@ -73,7 +72,7 @@ foreach (var group in metrics.Chunk(6))
 
     foreach (var (configuration, figures) in results.Figures)
     {
-        table.AddRow([configuration, .. group.Select(m => Format(m, figures[m]))]);
+        table.AddRow([configuration, .. group.Select(m => FigureFormat.Text(m, figures[m]))]);
     }
 
     AnsiConsole.Write(table);
@@ -83,9 +82,3 @@ AnsiConsole.MarkupLine("[grey]Virtual time; every figure measured in this run. S
     + "4 90 % transient failures at 100 ops/s, breakers not tripping; 5 1,000 operations answered 400; 6 100 closed-loop callers, outage healed at 20 s; "
     + "7 10 % noise at 100 req/s for 10 virtual minutes.[/]");
 return 0;
-
-static string Format(string metric, double value) => double.IsNaN(value)
-    ? "never"
-    : metric == "permanentErrorsOpenedCircuit"
-        ? (value > 0 ? "true" : "false")
-        : value.ToString("#,0.###", CultureInfo.InvariantCulture);
