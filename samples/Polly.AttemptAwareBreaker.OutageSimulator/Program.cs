@@ -57,7 +57,7 @@ if (json)
 
 if (Console.IsOutputRedirected)
 {
-    AnsiConsole.Profile.Width = 160;
+    AnsiConsole.Profile.Width = 200;
 }
 
 var metrics = results.Figures.Values.First().Keys.ToList();
