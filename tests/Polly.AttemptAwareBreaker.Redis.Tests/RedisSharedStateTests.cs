@@ -9,7 +9,7 @@ public sealed class RedisSharedStateTests(RedisServer redis) : IClassFixture<Red
     private const int Threshold = 20;
     private const int Instances = 4;
     // Coarse enough that a scheduling hiccup of a few tens of milliseconds (CI runs the test projects side by side on two cores)
-    // costs an instance at most one extra call.
+    // costs an instance a call or two rather than several.
     private static readonly TimeSpan Pace = TimeSpan.FromMilliseconds(25);
     private static readonly TimeSpan Flush = TimeSpan.FromMilliseconds(125);
 
