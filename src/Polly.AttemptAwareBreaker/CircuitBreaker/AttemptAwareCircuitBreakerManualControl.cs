@@ -87,7 +87,7 @@ public sealed class AttemptAwareCircuitBreakerManualControl
         return new Registration(this, circuit);
     }
 
-    private async Task ApplyAsync(bool isolate, CancellationToken cancellationToken)
+    private Task ApplyAsync(bool isolate, CancellationToken cancellationToken)
     {
         IBreakerControl[] circuits;
         lock (_lock)
@@ -96,25 +96,7 @@ public sealed class AttemptAwareCircuitBreakerManualControl
             circuits = [.. _circuits.Distinct()];
         }
 
-        var context = ResilienceContextPool.Shared.Get(cancellationToken);
-        try
-        {
-            foreach (var circuit in circuits)
-            {
-                if (isolate)
-                {
-                    await circuit.IsolateAsync(context).ConfigureAwait(false);
-                }
-                else
-                {
-                    await circuit.CloseAsync(context).ConfigureAwait(false);
-                }
-            }
-        }
-        finally
-        {
-            ResilienceContextPool.Shared.Return(context);
-        }
+        return CircuitCommands.ApplyAsync(circuits, isolate, cancellationToken);
     }
 
     private void Remove(IBreakerControl circuit)

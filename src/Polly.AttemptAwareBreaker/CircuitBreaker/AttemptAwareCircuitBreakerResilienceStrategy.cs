@@ -1,4 +1,5 @@
 using Polly.AttemptAwareBreaker.CircuitBreaker.Controller;
+using Polly.AttemptAwareBreaker.CircuitBreaker.Operations;
 
 namespace Polly.AttemptAwareBreaker.CircuitBreaker;
 

@@ -1,6 +1,8 @@
 using System.ComponentModel.DataAnnotations;
 using Polly.AttemptAwareBreaker.CircuitBreaker;
 using Polly.AttemptAwareBreaker.CircuitBreaker.Controller;
+using Polly.AttemptAwareBreaker.CircuitBreaker.Operations;
+using Polly.AttemptAwareBreaker.Gate;
 using Polly.CircuitBreaker;
 
 namespace Polly.AttemptAwareBreaker;
@@ -26,7 +28,8 @@ namespace Polly.AttemptAwareBreaker;
 public sealed class AttemptAwareCircuitBreakerGate : IDisposable
 {
     private readonly AttemptAwareCircuitBreakerResilienceStrategy<object> _strategy;
-    private readonly BreakerController<object> _controller;
+    private readonly CircuitStateMachine _machine;
+    private readonly CircuitEvents<object> _events;
     private readonly OperationTracker _operations = new();
 
     /// <summary>
@@ -48,19 +51,20 @@ public sealed class AttemptAwareCircuitBreakerGate : IDisposable
 #pragma warning restore IL2026
         _ = builder.Build();
         _strategy = strategy!;
-        _controller = strategy!.Controller;
+        _machine = strategy!.Controller.Machine;
+        _events = strategy.Controller.Events;
     }
 
     /// <summary>
     /// Gets the state of the circuit.
     /// </summary>
-    public CircuitState State => _controller.State;
+    public CircuitState State => _machine.State;
 
     /// <summary>
     /// Takes a consistent snapshot of the circuit's state and statistics.
     /// </summary>
     /// <returns>The snapshot.</returns>
-    public CircuitSnapshot GetSnapshot() => _controller.GetSnapshot();
+    public CircuitSnapshot GetSnapshot() => _machine.GetSnapshot();
 
     /// <summary>
     /// Asks for permission to make one attempt. Never throws for a rejection: a refused permit carries it in <see cref="BreakerPermit.Rejection"/>.
@@ -71,11 +75,11 @@ public sealed class AttemptAwareCircuitBreakerGate : IDisposable
     public ValueTask<BreakerPermit> TryAcquireAsync(ResilienceContext? context = null)
     {
         var operation = context is null ? null : _operations.Get(context);
-        var granted = _controller.TryAcquire(operation, out var ticket, out var rejection, out var transition);
-        var permit = granted ? new BreakerPermit(this, ticket, context) : new BreakerPermit(rejection!);
-        return transition.Kind == TransitionKind.None
+        var admission = _machine.TryAcquire(operation);
+        var permit = admission.IsGranted ? new BreakerPermit(new GrantedAttempt(this, admission.Ticket, context)) : new BreakerPermit(admission.Rejection!);
+        return admission.Transition.Kind == TransitionKind.None
             ? new(permit)
-            : RaiseThenReturnAsync(transition, context, permit);
+            : RaiseThenReturnAsync(admission.Transition, context, permit);
     }
 
     /// <summary>
@@ -96,17 +100,23 @@ public sealed class AttemptAwareCircuitBreakerGate : IDisposable
     /// </summary>
     public void Dispose() => _strategy.Dispose();
 
-    internal ValueTask ReportAsync(in AttemptTicket ticket, OutcomeClass outcomeClass, Exception? exception, ResilienceContext? context)
+    internal ValueTask ReportAsync(GrantedAttempt attempt, OutcomeClass outcomeClass, Exception? exception)
     {
         if (outcomeClass is < OutcomeClass.Success or > OutcomeClass.Ignored)
         {
             throw new ArgumentOutOfRangeException(nameof(outcomeClass), outcomeClass, $"{nameof(OutcomeClass)} must be one of Success, TransientFailure, PermanentFailure or Ignored.");
         }
 
-        var transition = _controller.Report(ticket, outcomeClass, exception);
+        if (!attempt.TryMarkReported(outcomeClass, out var first))
+        {
+            throw new InvalidOperationException(
+                $"This permit was already reported as {first}; a permit counts once, so this second report ({outcomeClass}) changed nothing.");
+        }
+
+        var transition = _machine.Report(attempt.Ticket, outcomeClass, exception, _machine.Clock.Now);
         return transition.Kind == TransitionKind.None
             ? default
-            : RaiseAsync(transition, exception, context);
+            : RaiseAsync(transition, exception, attempt.Context);
     }
 
     private async ValueTask<BreakerPermit> RaiseThenReturnAsync(Transition transition, ResilienceContext? context, BreakerPermit permit)
@@ -122,7 +132,7 @@ public sealed class AttemptAwareCircuitBreakerGate : IDisposable
         try
         {
             var outcome = exception is null ? Outcome.FromResult<object>(null) : Outcome.FromException<object>(exception);
-            await _controller.RaiseAsync(transition, context, outcome).ConfigureAwait(context.ContinueOnCapturedContext);
+            await _events.RaiseAsync(transition, context, outcome).ConfigureAwait(context.ContinueOnCapturedContext);
         }
         finally
         {

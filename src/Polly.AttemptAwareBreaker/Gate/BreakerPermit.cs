@@ -1,41 +1,35 @@
-using Polly.AttemptAwareBreaker.CircuitBreaker.Controller;
+using Polly.AttemptAwareBreaker.Gate;
 
 namespace Polly.AttemptAwareBreaker;
 
 /// <summary>
-/// The answer of an <see cref="AttemptAwareCircuitBreakerGate"/> to a request for one attempt. A granted permit must be reported
-/// exactly once with the attempt's outcome class; an unreported half-open probe gives its slot up after the break duration.
+/// The answer of an <see cref="AttemptAwareCircuitBreakerGate"/> to a request for one attempt. A granted permit is reported exactly
+/// once with the attempt's outcome class; an unreported half-open probe gives its slot up after the break duration.
 /// </summary>
 public readonly struct BreakerPermit
 {
-    private readonly AttemptAwareCircuitBreakerGate? _gate;
-    private readonly AttemptTicket _ticket;
-    private readonly ResilienceContext? _context;
+    private readonly GrantedAttempt? _attempt;
 
-    internal BreakerPermit(AttemptAwareCircuitBreakerGate gate, AttemptTicket ticket, ResilienceContext? context)
+    internal BreakerPermit(GrantedAttempt attempt)
     {
-        _gate = gate;
-        _ticket = ticket;
-        _context = context;
+        _attempt = attempt;
         Rejection = null;
     }
 
     internal BreakerPermit(ExecutionRejectedException rejection)
     {
-        _gate = null;
-        _ticket = default;
-        _context = null;
+        _attempt = null;
         Rejection = rejection;
     }
 
     /// <summary>Gets a value indicating whether the attempt may go ahead.</summary>
-    public bool IsGranted => _gate is not null;
+    public bool IsGranted => _attempt is not null;
 
     /// <summary>Gets a value indicating whether the attempt is a half-open probe.</summary>
-    public bool IsProbe => _ticket.IsProbe;
+    public bool IsProbe => _attempt?.Ticket.IsProbe ?? false;
 
     /// <summary>Gets the zero-based number of the attempt within its operation.</summary>
-    public int AttemptNumber => _ticket.AttemptNumber;
+    public int AttemptNumber => _attempt?.Ticket.AttemptNumber ?? 0;
 
     /// <summary>
     /// Gets the rejection when the permit was refused: <see cref="Polly.CircuitBreaker.BrokenCircuitException"/> (with <c>RetryAfter</c>)
@@ -44,21 +38,22 @@ public readonly struct BreakerPermit
     public ExecutionRejectedException? Rejection { get; }
 
     /// <summary>
-    /// Reports the outcome of the attempt. Report each granted permit exactly once: the permit is a value type without state of its
-    /// own (so acquiring one allocates nothing), so a second report of the same permit cannot be detected and would be counted again.
+    /// Reports the outcome of the attempt. A permit counts once: a second report (of this permit or of a copy of it) changes nothing and
+    /// throws.
     /// </summary>
     /// <param name="outcomeClass">The class of the outcome.</param>
     /// <param name="exception">The exception of a failed attempt, kept as the snapshot's last failure.</param>
     /// <returns>A task that completes when any state-change events have been raised.</returns>
-    /// <exception cref="InvalidOperationException">Thrown when the permit was not granted.</exception>
+    /// <exception cref="InvalidOperationException">Thrown when the permit was not granted, or was reported before (the message names the
+    /// class of the first report).</exception>
     /// <exception cref="ArgumentOutOfRangeException">Thrown when <paramref name="outcomeClass"/> is not a defined value.</exception>
     public ValueTask ReportAsync(OutcomeClass outcomeClass, Exception? exception = null)
     {
-        if (_gate is null)
+        if (_attempt is null)
         {
             throw new InvalidOperationException("This permit was not granted, so there is no attempt to report.");
         }
 
-        return _gate.ReportAsync(_ticket, outcomeClass, exception, _context);
+        return _attempt.Gate.ReportAsync(_attempt, outcomeClass, exception);
     }
 }

@@ -92,7 +92,7 @@ public sealed class AttemptAwareCircuitBreakerRegistry
     /// <exception cref="ArgumentNullException"><paramref name="name"/> is <see langword="null"/>.</exception>
     /// <exception cref="KeyNotFoundException">No breaker has that name; the message lists the registered names.</exception>
     public Task IsolateAsync(string name, CancellationToken cancellationToken = default)
-        => ApplyAsync([Find(name).Control], isolate: true, cancellationToken);
+        => CircuitCommands.ApplyAsync([Find(name).Control], isolate: true, cancellationToken);
 
     /// <summary>
     /// Closes one breaker: its circuit admits calls again and its sampling window starts empty.
@@ -103,7 +103,7 @@ public sealed class AttemptAwareCircuitBreakerRegistry
     /// <exception cref="ArgumentNullException"><paramref name="name"/> is <see langword="null"/>.</exception>
     /// <exception cref="KeyNotFoundException">No breaker has that name; the message lists the registered names.</exception>
     public Task CloseAsync(string name, CancellationToken cancellationToken = default)
-        => ApplyAsync([Find(name).Control], isolate: false, cancellationToken);
+        => CircuitCommands.ApplyAsync([Find(name).Control], isolate: false, cancellationToken);
 
     /// <summary>
     /// Closes every registered breaker (a reset after an incident): isolated and open circuits close, windows start empty.
@@ -118,7 +118,7 @@ public sealed class AttemptAwareCircuitBreakerRegistry
             controls = [.. _entries.Values.Select(e => e.Control)];
         }
 
-        return ApplyAsync(controls, isolate: false, cancellationToken);
+        return CircuitCommands.ApplyAsync(controls, isolate: false, cancellationToken);
     }
 
     internal Lease<T> Attach<T>(ResilienceStrategyTelemetry telemetry, AttemptAwareCircuitBreakerStrategyOptions<T> options, Func<BreakerController<T>> create)
@@ -142,34 +142,11 @@ public sealed class AttemptAwareCircuitBreakerRegistry
             }
 
             var controller = create();
-            controller.Name = name;
-            controller.StateChanged = OnStateChanged;
+            controller.Events.Name = name;
+            controller.Events.StateChanged = OnStateChanged;
             var entry = new Entry(name, source.PipelineName, source.PipelineInstanceName, source.StrategyName, controller, controller) { References = 1 };
             _entries[name] = entry;
             return new Lease<T>(this, entry, controller);
-        }
-    }
-
-    private static async Task ApplyAsync(IBreakerControl[] controls, bool isolate, CancellationToken cancellationToken)
-    {
-        var context = ResilienceContextPool.Shared.Get(cancellationToken);
-        try
-        {
-            foreach (var control in controls)
-            {
-                if (isolate)
-                {
-                    await control.IsolateAsync(context).ConfigureAwait(false);
-                }
-                else
-                {
-                    await control.CloseAsync(context).ConfigureAwait(false);
-                }
-            }
-        }
-        finally
-        {
-            ResilienceContextPool.Shared.Return(context);
         }
     }
 

@@ -3,41 +3,42 @@ using Polly.CircuitBreaker;
 namespace Polly.AttemptAwareBreaker;
 
 /// <summary>
-/// Why a circuit changed state.
-/// </summary>
-public enum CircuitStateChangeReason
-{
-    /// <summary>The share of failed attempts in the sampling window reached the failure ratio (with at least the minimum throughput).</summary>
-    FailureRatio,
-
-    /// <summary>The number of failed attempts in a row reached the consecutive failure threshold.</summary>
-    ConsecutiveFailures,
-
-    /// <summary>A half-open probe failed, so the circuit opened again.</summary>
-    ProbeFailed,
-
-    /// <summary>Enough half-open probes succeeded, so the circuit closed.</summary>
-    ProbesSucceeded,
-
-    /// <summary>The break elapsed, so the circuit went half-open to let probes through.</summary>
-    BreakElapsed,
-
-    /// <summary>Manual control or the registry isolated the circuit.</summary>
-    ManualIsolate,
-
-    /// <summary>Manual control or the registry closed the circuit.</summary>
-    ManualClose,
-
-    /// <summary>Another process sharing the circuit (through <see cref="ISharedCircuitStateFactory"/>) opened or closed it.</summary>
-    SharedState,
-}
-
-/// <summary>
 /// A change of a circuit's state, as <see cref="AttemptAwareCircuitBreakerRegistry.StateChanged"/> reports it.
 /// </summary>
-/// <param name="BreakerName">The name of the breaker in its registry.</param>
-/// <param name="FromState">The state before the change.</param>
-/// <param name="ToState">The state after the change.</param>
-/// <param name="Reason">Why the state changed.</param>
-/// <param name="Timestamp">When the state changed, by the breaker's <see cref="TimeProvider"/>.</param>
-public sealed record CircuitStateChange(string BreakerName, CircuitState FromState, CircuitState ToState, CircuitStateChangeReason Reason, DateTimeOffset Timestamp);
+public sealed class CircuitStateChange
+{
+    /// <summary>
+    /// Initializes a new instance of the <see cref="CircuitStateChange"/> class.
+    /// </summary>
+    /// <param name="breakerName">The name of the breaker in its registry.</param>
+    /// <param name="fromState">The state before the change.</param>
+    /// <param name="toState">The state after the change.</param>
+    /// <param name="reason">Why the state changed.</param>
+    /// <param name="timestamp">When the state changed.</param>
+    public CircuitStateChange(string breakerName, CircuitState fromState, CircuitState toState, CircuitStateChangeReason reason, DateTimeOffset timestamp)
+    {
+        BreakerName = breakerName;
+        FromState = fromState;
+        ToState = toState;
+        Reason = reason;
+        Timestamp = timestamp;
+    }
+
+    /// <summary>Gets the name of the breaker in its registry.</summary>
+    public string BreakerName { get; }
+
+    /// <summary>Gets the state before the change.</summary>
+    public CircuitState FromState { get; }
+
+    /// <summary>Gets the state after the change.</summary>
+    public CircuitState ToState { get; }
+
+    /// <summary>Gets why the state changed.</summary>
+    public CircuitStateChangeReason Reason { get; }
+
+    /// <summary>Gets when the state changed, by the breaker's <see cref="TimeProvider"/>.</summary>
+    public DateTimeOffset Timestamp { get; }
+
+    /// <inheritdoc/>
+    public override string ToString() => $"{BreakerName}: {FromState} -> {ToState} ({Reason}) at {Timestamp:O}";
+}

@@ -1,4 +1,5 @@
 using Polly.AttemptAwareBreaker.CircuitBreaker.Controller;
+using Polly.AttemptAwareBreaker.CircuitBreaker.Operations;
 using Polly.CircuitBreaker;
 using Polly.Retry;
 using Polly.Telemetry;
@@ -14,7 +15,7 @@ namespace Polly.AttemptAwareBreaker.Retry;
 internal sealed class AttemptAwareRetryResilienceStrategy<T> : ResilienceStrategy<T>, IDisposable
 {
     private readonly BreakerCircuit<T> _circuit;
-    private readonly BreakerController<T> _controller;
+    private readonly CircuitStateMachine _machine;
     private readonly AttemptAwareRetryStrategyOptions<T> _retry;
     private readonly RetryBudget? _budget;
     private readonly OperationRecordPool _records = new();
@@ -34,10 +35,10 @@ internal sealed class AttemptAwareRetryResilienceStrategy<T> : ResilienceStrateg
         _timeProvider = context.TimeProvider;
         _telemetry = context.Telemetry;
         _circuit = new BreakerCircuit<T>(breaker, context.TimeProvider, context.Telemetry);
-        _controller = _circuit.Controller;
+        _machine = _circuit.Controller.Machine;
 
         // A circuit taken over from an earlier build (a reload through the registry) may run on another clock.
-        _sharesClock = ReferenceEquals(_controller.TimeProvider, _timeProvider);
+        _sharesClock = ReferenceEquals(_machine.Clock.TimeProvider, _timeProvider);
         _budget = retry.RetryBudget is { } budget ? new RetryBudget(budget, context.TimeProvider) : null;
     }
 
@@ -94,7 +95,7 @@ internal sealed class AttemptAwareRetryResilienceStrategy<T> : ResilienceStrateg
                     return outcome;
                 }
 
-                if (_controller.State is CircuitState.Open or CircuitState.Isolated)
+                if (_machine.State is CircuitState.Open or CircuitState.Isolated)
                 {
                     // Opened by other callers: the next attempt is rejected at once, without a delay; this result is replaced.
                     await DisposeResultAsync(outcome, context).ConfigureAwait(context.ContinueOnCapturedContext);
@@ -176,8 +177,8 @@ internal sealed class AttemptAwareRetryResilienceStrategy<T> : ResilienceStrateg
 
     private async ValueTask<Outcome<T>?> WaitUnlessOpenedAsync(TimeSpan delay, ResilienceContext context)
     {
-        var opened = _controller.OpenedToken;
-        if (_controller.State is CircuitState.Open or CircuitState.Isolated)
+        var opened = _machine.OpenedToken;
+        if (_machine.State is CircuitState.Open or CircuitState.Isolated)
         {
             return null;
         }

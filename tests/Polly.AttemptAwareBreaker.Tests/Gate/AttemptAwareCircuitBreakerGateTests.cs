@@ -185,7 +185,7 @@ public class AttemptAwareCircuitBreakerGateTests
         while (true)
         {
             var context = ResilienceContextPool.Shared.Get(TestContext.Current.CancellationToken);
-            var slot = System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(context) & (Polly.AttemptAwareBreaker.CircuitBreaker.Controller.OperationTracker.RecentSlots - 1);
+            var slot = System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(context) & (Polly.AttemptAwareBreaker.CircuitBreaker.Operations.OperationTracker.RecentSlots - 1);
             if (seen.TryGetValue(slot, out var other))
             {
                 return (other, context);

@@ -1,27 +1,51 @@
+using Polly.AttemptAwareBreaker.CircuitBreaker.Operations;
+
 namespace Polly.AttemptAwareBreaker.CircuitBreaker.Controller;
 
 /// <summary>
-/// The permission for one attempt, handed back when its outcome is reported.
+/// The permission for one attempt, handed back when its outcome is reported: the attempt's operation and number, the circuit
+/// generation that admitted it, and the probe slots it holds.
 /// </summary>
 internal readonly struct AttemptTicket
 {
-    public AttemptTicket(OperationRecord? operation, int attemptNumber, int probeSlot, long leaseId)
+    public AttemptTicket(OperationRecord? operation, int attemptNumber, long generation)
+        : this(operation, attemptNumber, generation, -1, 0, -1)
+    {
+    }
+
+    public AttemptTicket(OperationRecord? operation, int attemptNumber, long generation, int probeSlot, long leaseId, int fleetSlot)
     {
         Operation = operation;
         AttemptNumber = attemptNumber;
+        Generation = generation;
         ProbeSlot = probeSlot;
         LeaseId = leaseId;
+        FleetSlot = fleetSlot;
     }
 
+    /// <summary>Gets the operation the attempt belongs to, or <see langword="null"/> for a single-attempt operation.</summary>
     public OperationRecord? Operation { get; }
 
     /// <summary>Gets the zero-based number of the attempt within its operation.</summary>
     public int AttemptNumber { get; }
 
+    /// <summary>Gets the circuit generation that admitted the attempt: only that generation can be moved by its outcome.</summary>
+    public long Generation { get; }
+
     /// <summary>Gets the half-open probe slot the attempt holds, or -1.</summary>
     public int ProbeSlot { get; }
 
+    /// <summary>Gets the lease of the probe slot, which tells this probe from a later one in the same slot.</summary>
     public long LeaseId { get; }
 
+    /// <summary>Gets the fleet-wide probe slot the attempt holds in the shared state, or -1.</summary>
+    public int FleetSlot { get; }
+
+    /// <summary>Gets a value indicating whether the attempt is a half-open probe.</summary>
     public bool IsProbe => ProbeSlot >= 0;
+
+    /// <summary>Returns the same ticket holding a fleet-wide probe slot.</summary>
+    /// <param name="fleetSlot">The fleet slot, or -1 when the probe goes ahead without one.</param>
+    /// <returns>The ticket.</returns>
+    public AttemptTicket WithFleetSlot(int fleetSlot) => new(Operation, AttemptNumber, Generation, ProbeSlot, LeaseId, fleetSlot);
 }

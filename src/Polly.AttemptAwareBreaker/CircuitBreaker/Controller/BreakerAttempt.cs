@@ -1,3 +1,4 @@
+using Polly.AttemptAwareBreaker.CircuitBreaker.Operations;
 using Polly.Telemetry;
 
 namespace Polly.AttemptAwareBreaker.CircuitBreaker.Controller;
@@ -9,7 +10,8 @@ namespace Polly.AttemptAwareBreaker.CircuitBreaker.Controller;
 /// <typeparam name="T">The type of result.</typeparam>
 internal sealed class BreakerAttempt<T>
 {
-    private readonly BreakerController<T> _controller;
+    private readonly CircuitStateMachine _machine;
+    private readonly CircuitEvents<T> _events;
     private readonly Func<OutcomeClassifierArguments<T>, ValueTask<OutcomeClass>> _classifier;
     private readonly ResilienceStrategyTelemetry _telemetry;
 
@@ -18,12 +20,11 @@ internal sealed class BreakerAttempt<T>
         Func<OutcomeClassifierArguments<T>, ValueTask<OutcomeClass>> classifier,
         ResilienceStrategyTelemetry telemetry)
     {
-        _controller = controller;
+        _machine = controller.Machine;
+        _events = controller.Events;
         _classifier = classifier;
         _telemetry = telemetry;
     }
-
-    public BreakerController<T> Controller => _controller;
 
     /// <summary>Runs one attempt and returns its outcome with its class (or that it was rejected).</summary>
     /// <remarks>
@@ -37,69 +38,46 @@ internal sealed class BreakerAttempt<T>
         TState state,
         OperationRecord operation)
     {
-        var granted = _controller.TryAcquire(operation, out var ticket, out var rejection, out var transition);
-        if (!granted || transition.Kind != TransitionKind.None || (ticket.IsProbe && _controller.Shared is not null))
+        var admission = _machine.TryAcquire(operation);
+        if (admission.IsGranted && admission.Transition.Kind == TransitionKind.None && !(admission.Ticket.IsProbe && _machine.Fleet is not null))
         {
-            return Admit(granted, ticket, rejection, transition, callback, context, state);
+            return Call(admission.Ticket, callback, context, state);
         }
 
-        return Call(ticket, fleetSlot: -1, callback, context, state);
+        return Admit(admission, callback, context, state);
     }
 
     /// <summary>Everything but a closed-circuit admission: a plain rejection returns at once, the rest continues asynchronously.</summary>
     private ValueTask<ClassifiedOutcome<T>> Admit<TState>(
-        bool granted,
-        AttemptTicket ticket,
-        ExecutionRejectedException? rejection,
-        Transition transition,
+        in Admission admission,
         Func<ResilienceContext, TState, ValueTask<Outcome<T>>> callback,
         ResilienceContext context,
         TState state)
-        => granted || transition.Kind != TransitionKind.None
-            ? AdmitAsync(granted, ticket, rejection, transition, callback, context, state)
-            : new(ClassifiedOutcome<T>.Rejected(Outcome.FromException<T>(rejection!)));
+        => admission.IsGranted || admission.Transition.Kind != TransitionKind.None
+            ? AdmitAsync(admission, callback, context, state)
+            : new(ClassifiedOutcome<T>.Rejected(Outcome.FromException<T>(admission.Rejection!)));
 
     private async ValueTask<ClassifiedOutcome<T>> AdmitAsync<TState>(
-        bool granted,
-        AttemptTicket ticket,
-        ExecutionRejectedException? rejection,
-        Transition transition,
+        Admission admission,
         Func<ResilienceContext, TState, ValueTask<Outcome<T>>> callback,
         ResilienceContext context,
         TState state)
     {
-        if (transition.Kind != TransitionKind.None)
+        await _events.RaiseAsync(admission.Transition, context, default).ConfigureAwait(context.ContinueOnCapturedContext);
+
+        if (admission.IsGranted && admission.Ticket.IsProbe && _machine.Fleet is { } fleet)
         {
-            await _controller.RaiseAsync(transition, context, default).ConfigureAwait(context.ContinueOnCapturedContext);
+            // Half-open probes are counted fleet-wide: the local slot is used only once a fleet slot is this process's.
+            admission = await fleet.AdmitProbeAsync(admission.Ticket, context).ConfigureAwait(context.ContinueOnCapturedContext);
         }
 
-        if (!granted)
-        {
-            return ClassifiedOutcome<T>.Rejected(Outcome.FromException<T>(rejection!));
-        }
-
-        var fleetSlot = -1;
-        if (ticket.IsProbe && _controller.Shared is { } shared)
-        {
-            // Half-open probes are counted fleet-wide: the local slot is only used once a fleet slot is this process's.
-            var slot = await AcquireFleetProbeAsync(shared, context).ConfigureAwait(context.ContinueOnCapturedContext);
-            if (slot is null)
-            {
-                _controller.AbandonProbe(ticket);
-                var refused = _controller.FleetProbeRejection();
-                _telemetry.SetTelemetrySource(refused);
-                return ClassifiedOutcome<T>.Rejected(Outcome.FromException<T>(refused));
-            }
-
-            fleetSlot = slot.Value;
-        }
-
-        return await Call(ticket, fleetSlot, callback, context, state).ConfigureAwait(context.ContinueOnCapturedContext);
+        return admission.IsGranted
+            ? await Call(admission.Ticket, callback, context, state).ConfigureAwait(context.ContinueOnCapturedContext)
+            : ClassifiedOutcome<T>.Rejected(Outcome.FromException<T>(admission.Rejection!));
     }
 
     private ValueTask<ClassifiedOutcome<T>> Call<TState>(
         in AttemptTicket ticket,
-        int fleetSlot,
         Func<ResilienceContext, TState, ValueTask<Outcome<T>>> callback,
         ResilienceContext context,
         TState state)
@@ -118,11 +96,11 @@ internal sealed class BreakerAttempt<T>
 #pragma warning restore CA1031
 
         return pending.IsCompletedSuccessfully
-            ? Classify(pending.Result, ticket, fleetSlot, context)
-            : AwaitCallAsync(pending, ticket, fleetSlot, context);
+            ? Classify(pending.Result, ticket, context)
+            : AwaitCallAsync(pending, ticket, context);
     }
 
-    private async ValueTask<ClassifiedOutcome<T>> AwaitCallAsync(ValueTask<Outcome<T>> pending, AttemptTicket ticket, int fleetSlot, ResilienceContext context)
+    private async ValueTask<ClassifiedOutcome<T>> AwaitCallAsync(ValueTask<Outcome<T>> pending, AttemptTicket ticket, ResilienceContext context)
     {
         Outcome<T> outcome;
         try
@@ -136,10 +114,10 @@ internal sealed class BreakerAttempt<T>
         }
 #pragma warning restore CA1031
 
-        return await Classify(outcome, ticket, fleetSlot, context).ConfigureAwait(context.ContinueOnCapturedContext);
+        return await Classify(outcome, ticket, context).ConfigureAwait(context.ContinueOnCapturedContext);
     }
 
-    private ValueTask<ClassifiedOutcome<T>> Classify(Outcome<T> outcome, in AttemptTicket ticket, int fleetSlot, ResilienceContext context)
+    private ValueTask<ClassifiedOutcome<T>> Classify(Outcome<T> outcome, in AttemptTicket ticket, ResilienceContext context)
     {
         OutcomeClass outcomeClass;
         try
@@ -147,7 +125,7 @@ internal sealed class BreakerAttempt<T>
             var pending = _classifier(new OutcomeClassifierArguments<T>(context, outcome, ticket.AttemptNumber));
             if (!pending.IsCompletedSuccessfully)
             {
-                return AwaitClassifyAsync(pending, outcome, ticket, fleetSlot, context);
+                return AwaitClassifyAsync(pending, outcome, ticket, context);
             }
 
             outcomeClass = Defined(pending.Result);
@@ -160,14 +138,13 @@ internal sealed class BreakerAttempt<T>
         }
 #pragma warning restore CA1031
 
-        return Complete(outcome, outcomeClass, ticket, fleetSlot, context);
+        return Complete(outcome, outcomeClass, ticket, context);
     }
 
     private async ValueTask<ClassifiedOutcome<T>> AwaitClassifyAsync(
         ValueTask<OutcomeClass> pending,
         Outcome<T> outcome,
         AttemptTicket ticket,
-        int fleetSlot,
         ResilienceContext context)
     {
         OutcomeClass outcomeClass;
@@ -183,7 +160,7 @@ internal sealed class BreakerAttempt<T>
         }
 #pragma warning restore CA1031
 
-        return await Complete(outcome, outcomeClass, ticket, fleetSlot, context).ConfigureAwait(context.ContinueOnCapturedContext);
+        return await Complete(outcome, outcomeClass, ticket, context).ConfigureAwait(context.ContinueOnCapturedContext);
     }
 
     private static OutcomeClass Defined(OutcomeClass outcomeClass) => outcomeClass is < OutcomeClass.Success or > OutcomeClass.Ignored
@@ -202,7 +179,7 @@ internal sealed class BreakerAttempt<T>
     }
 
     /// <summary>Reports the classified outcome to the circuit and raises the state change it caused, if any.</summary>
-    private ValueTask<ClassifiedOutcome<T>> Complete(Outcome<T> outcome, OutcomeClass outcomeClass, in AttemptTicket ticket, int fleetSlot, ResilienceContext context)
+    private ValueTask<ClassifiedOutcome<T>> Complete(Outcome<T> outcome, OutcomeClass outcomeClass, in AttemptTicket ticket, ResilienceContext context)
     {
         if (outcomeClass is OutcomeClass.TransientFailure or OutcomeClass.PermanentFailure)
         {
@@ -213,12 +190,8 @@ internal sealed class BreakerAttempt<T>
                 new AttemptFailedArguments(ticket.AttemptNumber, outcomeClass));
         }
 
-        var finished = _controller.Timestamp;
-        var transition = _controller.Report(ticket, outcomeClass, outcome.Exception, finished);
-        if (fleetSlot >= 0)
-        {
-            _controller.Shared?.ReleaseProbe(fleetSlot);
-        }
+        var finished = _machine.Clock.Now;
+        var transition = _machine.Report(ticket, outcomeClass, outcome.Exception, finished);
 
         var result = new ClassifiedOutcome<T>(outcome, outcomeClass, ticket.IsProbe, transition.Kind == TransitionKind.Opened, finished);
         return transition.Kind == TransitionKind.None ? new(result) : RaiseAsync(transition, context, result);
@@ -226,57 +199,7 @@ internal sealed class BreakerAttempt<T>
 
     private async ValueTask<ClassifiedOutcome<T>> RaiseAsync(Transition transition, ResilienceContext context, ClassifiedOutcome<T> result)
     {
-        await _controller.RaiseAsync(transition, context, result.Outcome).ConfigureAwait(context.ContinueOnCapturedContext);
+        await _events.RaiseAsync(transition, context, result.Outcome).ConfigureAwait(context.ContinueOnCapturedContext);
         return result;
     }
-
-    private async ValueTask<int?> AcquireFleetProbeAsync(ISharedCircuitState shared, ResilienceContext context)
-    {
-        try
-        {
-            return await shared.TryAcquireProbeAsync(_controller.CurrentBreak, context.CancellationToken).ConfigureAwait(context.ContinueOnCapturedContext);
-        }
-#pragma warning disable CA1031 // The shared store must never fail a call: without it the breaker decides alone.
-        catch (Exception)
-        {
-            return -1;
-        }
-#pragma warning restore CA1031
-    }
-}
-
-/// <summary>An attempt's outcome with what the breaker made of it.</summary>
-internal readonly struct ClassifiedOutcome<T>
-{
-    public ClassifiedOutcome(Outcome<T> outcome, OutcomeClass outcomeClass, bool wasProbe, bool openedCircuit, long finishedAt)
-    {
-        Outcome = outcome;
-        Class = outcomeClass;
-        WasProbe = wasProbe;
-        OpenedCircuit = openedCircuit;
-        WasRejected = false;
-        FinishedAt = finishedAt;
-    }
-
-    private ClassifiedOutcome(Outcome<T> rejection)
-    {
-        Outcome = rejection;
-        Class = OutcomeClass.Ignored;
-        WasRejected = true;
-    }
-
-    public Outcome<T> Outcome { get; }
-
-    public OutcomeClass Class { get; }
-
-    public bool WasProbe { get; }
-
-    public bool OpenedCircuit { get; }
-
-    public bool WasRejected { get; }
-
-    /// <summary>Gets the timestamp the attempt's outcome was counted at (0 for a rejection).</summary>
-    public long FinishedAt { get; }
-
-    public static ClassifiedOutcome<T> Rejected(Outcome<T> rejection) => new(rejection);
 }

@@ -26,7 +26,7 @@ internal sealed class BreakerCircuit<T> : IDisposable
             Controller = new BreakerController<T>(options, timeProvider, telemetry);
         }
 
-        if (options.SharedState is { } sharedState && Controller.Shared is null)
+        if (options.SharedState is { } sharedState && Controller.Machine.Fleet is null)
         {
             var source = BreakerNames.SourceOf(telemetry);
             if (string.IsNullOrEmpty(source.PipelineName))
@@ -36,7 +36,7 @@ internal sealed class BreakerCircuit<T> : IDisposable
                     "(ResiliencePipelineBuilder.Name, or the key of AddResiliencePipeline / the HttpClient's name).");
             }
 
-            Controller.AttachShared(sharedState.Create(new SharedCircuitHost(BreakerNames.NameOf(source), timeProvider, Controller)));
+            Controller.ShareThrough(sharedState, BreakerNames.NameOf(source));
         }
 
         Attempt = new BreakerAttempt<T>(Controller, options.Classifier, telemetry);

@@ -2,18 +2,20 @@ namespace Polly.AttemptAwareBreaker.Tests.Reliability.Model;
 
 /// <summary>
 /// A small reference model of the attempt-aware breaker, written for obviousness rather than speed: the sliding window is a plain
-/// list of (bucket, class) entries, probe slots are an array. The property tests drive it and the real breaker with the same commands
-/// and compare them after every step.
+/// list of (bucket, class) entries, probe slots are an array. Every transition starts a new generation: an attempt's outcome is
+/// counted in the totals and the window, but only an attempt admitted by the current generation counts for the trip rules and can
+/// move the circuit. The property tests drive it and the real breaker with the same commands and compare them after every step.
 /// </summary>
 internal sealed class BreakerModel(BreakerModel.Settings settings)
 {
     private const int Buckets = 10;
-    private readonly List<(long Bucket, OutcomeClass Class)> _window = [];
+    private readonly List<(long Bucket, OutcomeClass Class, bool Judged)> _window = [];
     private readonly long[] _slotLease = new long[settings.Probes];
     private readonly long[] _slotAt = new long[settings.Probes];
     private long _nextLease;
     private int _halfOpenSuccesses;
     private long _openUntil;
+    private long _generation;
 
     public CircuitState State { get; private set; } = CircuitState.Closed;
 
@@ -30,14 +32,13 @@ internal sealed class BreakerModel(BreakerModel.Settings settings)
     {
         if (State == CircuitState.Open && now >= _openUntil)
         {
-            State = CircuitState.HalfOpen;
-            ClearProbes();
+            Enter(CircuitState.HalfOpen);
         }
 
         switch (State)
         {
             case CircuitState.Closed:
-                return new Ticket(-1, 0);
+                return new Ticket(-1, 0, _generation);
             case CircuitState.HalfOpen:
                 for (var i = 0; i < _slotLease.Length; i++)
                 {
@@ -53,7 +54,7 @@ internal sealed class BreakerModel(BreakerModel.Settings settings)
                     {
                         _slotLease[i] = ++_nextLease;
                         _slotAt[i] = now;
-                        return new Ticket(i, _slotLease[i]);
+                        return new Ticket(i, _slotLease[i], _generation);
                     }
                 }
 
@@ -66,8 +67,14 @@ internal sealed class BreakerModel(BreakerModel.Settings settings)
 
     public void Report(Ticket ticket, OutcomeClass outcome, long now)
     {
-        _window.Add((now / settings.BucketTicks, outcome));
+        var current = ticket.Generation == _generation;
+        _window.Add((now / settings.BucketTicks, outcome, current));
         Totals[(int)outcome]++;
+        if (!current)
+        {
+            return; // admitted before the latest transition: counted, but cannot move the circuit
+        }
+
         var failure = outcome is OutcomeClass.TransientFailure or OutcomeClass.PermanentFailure;
         if (failure)
         {
@@ -106,24 +113,19 @@ internal sealed class BreakerModel(BreakerModel.Settings settings)
         }
     }
 
-    public void Isolate()
-    {
-        State = CircuitState.Isolated;
-        ClearProbes();
-    }
+    public void Isolate() => Enter(CircuitState.Isolated);
 
     public void Close()
     {
-        State = CircuitState.Closed;
+        Enter(CircuitState.Closed);
         Consecutive = 0;
-        ClearProbes();
         _window.Clear();
     }
 
     public long[] WindowCounts(long now)
     {
         var counts = new long[4];
-        foreach (var (bucket, cls) in _window.Where(e => e.Bucket > (now / settings.BucketTicks) - Buckets))
+        foreach (var (_, cls, _) in InWindow(now))
         {
             counts[(int)cls]++;
         }
@@ -131,26 +133,30 @@ internal sealed class BreakerModel(BreakerModel.Settings settings)
         return counts;
     }
 
+    private IEnumerable<(long Bucket, OutcomeClass Class, bool Judged)> InWindow(long now)
+        => _window.Where(e => e.Bucket > (now / settings.BucketTicks) - Buckets);
+
     private (long Successes, long Failures) WindowHealth(long now)
     {
-        var counts = WindowCounts(now);
-        return (counts[0], counts[1] + counts[2]);
+        var judged = InWindow(now).Where(e => e.Judged).ToList();
+        return (judged.Count(e => e.Class == OutcomeClass.Success), judged.Count(e => e.Class is OutcomeClass.TransientFailure or OutcomeClass.PermanentFailure));
     }
 
     private void Open(long now)
     {
-        State = CircuitState.Open;
+        Enter(CircuitState.Open);
         _openUntil = now + settings.BreakTicks;
-        ClearProbes();
     }
 
-    private void ClearProbes()
+    private void Enter(CircuitState state)
     {
+        State = state;
+        _generation++;
         Array.Clear(_slotLease);
         _halfOpenSuccesses = 0;
     }
 
-    internal readonly record struct Ticket(int Slot, long Lease);
+    internal readonly record struct Ticket(int Slot, long Lease, long Generation);
 
     internal sealed record Settings(int? Consecutive, int MinimumThroughput, double FailureRatio, TimeSpan Break, int Probes, int SuccessThreshold, TimeSpan Sampling)
     {

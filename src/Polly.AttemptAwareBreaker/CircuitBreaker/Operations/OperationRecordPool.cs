@@ -1,4 +1,4 @@
-namespace Polly.AttemptAwareBreaker.CircuitBreaker.Controller;
+namespace Polly.AttemptAwareBreaker.CircuitBreaker.Operations;
 
 /// <summary>
 /// A small lock-free pool of operation records for the composed strategy, which knows when its operations start and end.

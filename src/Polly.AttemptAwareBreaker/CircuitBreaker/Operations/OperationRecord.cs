@@ -1,4 +1,4 @@
-namespace Polly.AttemptAwareBreaker.CircuitBreaker.Controller;
+namespace Polly.AttemptAwareBreaker.CircuitBreaker.Operations;
 
 /// <summary>
 /// What one breaker knows about one operation (one call through the pipeline, with its retries):

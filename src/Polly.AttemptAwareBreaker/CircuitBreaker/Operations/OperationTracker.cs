@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 
-namespace Polly.AttemptAwareBreaker.CircuitBreaker.Controller;
+namespace Polly.AttemptAwareBreaker.CircuitBreaker.Operations;
 
 /// <summary>
 /// Correlates attempts with their operation through the <see cref="ResilienceContext"/>: Polly's retry reuses one context

@@ -1,36 +1,38 @@
-namespace Polly.AttemptAwareBreaker.CircuitBreaker.Controller;
+namespace Polly.AttemptAwareBreaker.CircuitBreaker.Health;
 
 /// <summary>
-/// Counts attempts, operations and rejections over a sliding time window made of a fixed ring of buckets.
-/// Not thread safe: the controller guards it with its lock. Allocates only when created.
+/// Counts attempts, operations and rejections over a sliding time window made of a fixed ring of <see cref="BucketCount"/> buckets.
+/// Not thread safe: executed under the state machine's lock. Allocates only when created.
 /// </summary>
 internal sealed class SlidingWindow
 {
     internal const int BucketCount = 10;
 
-    private readonly Bucket[] _buckets;
+    private readonly WindowBucket[] _buckets;
     private readonly long _bucketTicks;
     private long _nextBucketId;
 
     // The bucket of the latest call and the timestamps it covers: most calls land in it, which saves two 64-bit divisions.
-    private Bucket _current;
+    private WindowBucket _current;
     private long _currentStart;
     private long _currentEnd;
 
     public SlidingWindow(long windowTimestampTicks)
     {
         _bucketTicks = Math.Max(1, windowTimestampTicks / BucketCount);
-        _buckets = new Bucket[BucketCount];
+        _buckets = new WindowBucket[BucketCount];
         for (var i = 0; i < BucketCount; i++)
         {
-            _buckets[i] = new Bucket();
+            _buckets[i] = new WindowBucket();
         }
 
         _current = _buckets[0];
     }
 
     /// <summary>Returns the bucket that covers <paramref name="now"/>, recycling an expired one.</summary>
-    public Bucket Current(long now)
+    /// <param name="now">A timestamp of the breaker's clock.</param>
+    /// <returns>The bucket.</returns>
+    public WindowBucket Current(long now)
     {
         if (now >= _currentStart && now < _currentEnd)
         {
@@ -51,9 +53,12 @@ internal sealed class SlidingWindow
     }
 
     /// <summary>Returns the bucket with the given id when it is still inside the window at <paramref name="now"/>.</summary>
-    public Bucket? Find(long bucketId, long now)
+    /// <param name="bucketId">The <see cref="WindowBucket.Id"/> of the bucket.</param>
+    /// <param name="now">A timestamp of the breaker's clock.</param>
+    /// <returns>The bucket, or <see langword="null"/> when it was recycled or left the window.</returns>
+    public WindowBucket? Find(long bucketId, long now)
     {
-        var oldest = (now / _bucketTicks) - BucketCount;
+        var oldest = Oldest(now);
         foreach (var bucket in _buckets)
         {
             if (bucket.Id == bucketId)
@@ -76,10 +81,14 @@ internal sealed class SlidingWindow
         _currentStart = _currentEnd = 0;
     }
 
-    /// <summary>Adds up the buckets inside the window at <paramref name="now"/>.</summary>
+    /// <summary>Adds up the statistics of the buckets inside the window at <paramref name="now"/>.</summary>
+    /// <param name="now">A timestamp of the breaker's clock.</param>
+    /// <param name="attempts">The attempts by class.</param>
+    /// <param name="operations">The operations by the class of their latest attempt.</param>
+    /// <param name="rejections">The rejected calls.</param>
     public void Sum(long now, out OutcomeCounts attempts, out OutcomeCounts operations, out long rejections)
     {
-        var oldest = (now / _bucketTicks) - BucketCount;
+        var oldest = Oldest(now);
         long a0 = 0, a1 = 0, a2 = 0, a3 = 0, o0 = 0, o1 = 0, o2 = 0, o3 = 0;
         rejections = 0;
         foreach (var b in _buckets)
@@ -104,41 +113,27 @@ internal sealed class SlidingWindow
         operations = new OutcomeCounts(o0, o1, o2, o3);
     }
 
-    /// <summary>Adds up the counted (success and failure) attempts inside the window at <paramref name="now"/>.</summary>
+    /// <summary>
+    /// Adds up the outcomes the trip rules judge (those of attempts admitted by the circuit's current generation) inside the window at
+    /// <paramref name="now"/>.
+    /// </summary>
+    /// <param name="now">A timestamp of the breaker's clock.</param>
+    /// <param name="successes">The successful attempts.</param>
+    /// <param name="failures">The failed attempts.</param>
     public void SumHealth(long now, out long successes, out long failures)
     {
-        var oldest = (now / _bucketTicks) - BucketCount;
+        var oldest = Oldest(now);
         successes = 0;
         failures = 0;
         foreach (var b in _buckets)
         {
             if (b.Epoch > oldest)
             {
-                successes += b.Attempts[(int)OutcomeClass.Success];
-                failures += b.Attempts[(int)OutcomeClass.TransientFailure] + b.Attempts[(int)OutcomeClass.PermanentFailure];
+                successes += b.HealthSuccesses;
+                failures += b.HealthFailures;
             }
         }
     }
 
-    internal sealed class Bucket
-    {
-        public long Epoch { get; private set; } = -1;
-
-        public long Id { get; private set; }
-
-        public int[] Attempts { get; } = new int[4];
-
-        public int[] Operations { get; } = new int[4];
-
-        public int Rejections { get; set; }
-
-        public void Recycle(long epoch, long id)
-        {
-            Epoch = epoch;
-            Id = id;
-            Array.Clear(Attempts, 0, Attempts.Length);
-            Array.Clear(Operations, 0, Operations.Length);
-            Rejections = 0;
-        }
-    }
+    private long Oldest(long now) => (now / _bucketTicks) - BucketCount;
 }

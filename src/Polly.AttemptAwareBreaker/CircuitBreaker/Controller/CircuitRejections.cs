@@ -1,0 +1,45 @@
+using Polly.CircuitBreaker;
+using Polly.Telemetry;
+
+namespace Polly.AttemptAwareBreaker.CircuitBreaker.Controller;
+
+/// <summary>
+/// Creates the exceptions a circuit rejects attempts with, stamped with the breaker's telemetry source like Polly's own. The messages
+/// are constant so a rejection stays cheap; <c>RetryAfter</c> carries the time and <c>InnerException</c> the latest failure.
+/// </summary>
+internal sealed class CircuitRejections
+{
+    private const string OpenMessage = "The circuit is open and is not allowing calls; RetryAfter tells how long the break lasts.";
+    private const string HalfOpenMessage = "The circuit is half-open and every probe slot is taken; RetryAfter tells when a slot frees up at the latest.";
+    private const string IsolatedMessage = "The circuit is isolated (held open by manual control) and is not allowing calls.";
+
+    private readonly ResilienceStrategyTelemetry _telemetry;
+
+    public CircuitRejections(ResilienceStrategyTelemetry telemetry) => _telemetry = telemetry;
+
+    /// <summary>Creates the rejection of an open circuit.</summary>
+    /// <param name="retryAfter">The time left in the break.</param>
+    /// <param name="cause">The latest failure.</param>
+    /// <returns>The rejection.</returns>
+    public BrokenCircuitException Open(TimeSpan retryAfter, Exception? cause) => Stamp(Broken(OpenMessage, retryAfter, cause));
+
+    /// <summary>Creates the rejection of a half-open circuit whose probe slots are all taken.</summary>
+    /// <param name="retryAfter">The time until a slot frees up at the latest.</param>
+    /// <param name="cause">The latest failure.</param>
+    /// <returns>The rejection.</returns>
+    public BrokenCircuitException HalfOpen(TimeSpan retryAfter, Exception? cause) => Stamp(Broken(HalfOpenMessage, retryAfter, cause));
+
+    /// <summary>Creates the rejection of an isolated circuit.</summary>
+    /// <returns>The rejection.</returns>
+    public IsolatedCircuitException Isolated() => Stamp(new IsolatedCircuitException(IsolatedMessage));
+
+    private static BrokenCircuitException Broken(string message, TimeSpan retryAfter, Exception? cause)
+        => cause is null ? new BrokenCircuitException(message, retryAfter) : new BrokenCircuitException(message, retryAfter, cause);
+
+    private TException Stamp<TException>(TException rejection)
+        where TException : ExecutionRejectedException
+    {
+        _telemetry.SetTelemetrySource(rejection);
+        return rejection;
+    }
+}

@@ -1,0 +1,402 @@
+using Polly.AttemptAwareBreaker.CircuitBreaker.HalfOpen;
+using Polly.AttemptAwareBreaker.CircuitBreaker.Health;
+using Polly.AttemptAwareBreaker.CircuitBreaker.Operations;
+using Polly.AttemptAwareBreaker.CircuitBreaker.Rules;
+using Polly.AttemptAwareBreaker.SharedState;
+using Polly.CircuitBreaker;
+using Polly.Telemetry;
+
+namespace Polly.AttemptAwareBreaker.CircuitBreaker.Controller;
+
+/// <summary>
+/// The state machine of one attempt-aware circuit: closed, open, half-open, isolated. Every transition starts a new generation; an
+/// attempt remembers the generation that admitted it, and its outcome is counted in the statistics but can move only that generation.
+/// One short lock guards every change; the closed-path admission reads the state word without it. The parts it coordinates run under
+/// its lock: the counters (<see cref="CircuitHealth"/>), the trip rules (<see cref="ITripRule"/>), the probe slots
+/// (<see cref="ProbeSlots"/>) and the fleet link's counts (<see cref="FleetLink"/>). Events are raised by <see cref="CircuitEvents{T}"/>
+/// after the lock is released.
+/// </summary>
+internal sealed class CircuitStateMachine
+{
+    private const int StateBits = 3;
+    private const long StateMask = (1 << StateBits) - 1;
+
+    private readonly object _lock = new();
+    private readonly CircuitHealth _health = new();
+    private readonly ProbeSlots _probes = new();
+    private readonly OpenedSignal _opened = new();
+    private readonly CircuitRejections _rejections;
+    private BreakerSettings _settings = null!;
+    private ITripRule[] _rules = [];
+
+    private long _stateWord; // generation << StateBits | state: read without the lock on the closed path
+    private long _generation;
+    private CircuitState _state;
+    private long _openUntil;
+    private long _breakTicks;
+    private TimeSpan _currentBreak;
+    private int _halfOpenAttempts;
+    private DateTimeOffset? _lastStateChange;
+    private FleetLink? _fleet;
+
+    public CircuitStateMachine(BreakerSettings settings, TimeProvider timeProvider, ResilienceStrategyTelemetry telemetry)
+    {
+        Clock = new BreakerClock(timeProvider);
+        _rejections = new CircuitRejections(telemetry);
+        Apply(settings);
+        _currentBreak = settings.BreakDuration;
+        _breakTicks = Clock.ToTicks(_currentBreak);
+    }
+
+    public BreakerClock Clock { get; }
+
+    /// <summary>Gets the current settings (replaced as a whole by a reload, so readable without the lock).</summary>
+    public BreakerSettings Settings => Volatile.Read(ref _settings);
+
+    public CircuitState State => (CircuitState)(Volatile.Read(ref _stateWord) & StateMask);
+
+    /// <summary>Gets the link to the fleet's shared state, or <see langword="null"/> when the circuit is local.</summary>
+    public FleetLink? Fleet => Volatile.Read(ref _fleet);
+
+    /// <summary>Gets a token cancelled when the circuit next opens or is isolated. Read it while closed or half-open.</summary>
+    public CancellationToken OpenedToken => _opened.Token;
+
+    /// <summary>Gets the lock that also guards the fleet link's counts.</summary>
+    internal object SyncRoot => _lock;
+
+    /// <summary>Gets the length of the current break.</summary>
+    public TimeSpan CurrentBreak
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _currentBreak;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Applies new settings (a configuration reload) without losing the circuit's state, counts or probes in flight. The sampling window
+    /// restarts only when its duration changes; the current break keeps its length, the next one uses the new settings.
+    /// </summary>
+    /// <param name="settings">The new settings.</param>
+    public void Reconfigure(BreakerSettings settings)
+    {
+        lock (_lock)
+        {
+            Apply(settings);
+        }
+    }
+
+    /// <summary>Asks for permission to make one attempt. Closed: granted without a lock; otherwise decided under it.</summary>
+    /// <param name="operation">The attempt's operation, or <see langword="null"/> for a single-attempt operation.</param>
+    /// <returns>The ticket or the rejection, and the state change the request caused.</returns>
+    public Admission TryAcquire(OperationRecord? operation)
+    {
+        var attemptNumber = operation?.Attempts ?? 0;
+        var word = Volatile.Read(ref _stateWord);
+        if ((word & StateMask) == (long)CircuitState.Closed)
+        {
+            operation?.Attempts = attemptNumber + 1;
+            return new Admission(new AttemptTicket(operation, attemptNumber, word >> StateBits));
+        }
+
+        return TryAcquireLocked(operation, attemptNumber);
+    }
+
+    /// <summary>Records the outcome of an admitted attempt, finished at <paramref name="now"/>, and applies the rules.</summary>
+    /// <param name="ticket">The attempt's ticket.</param>
+    /// <param name="outcomeClass">The class of its outcome.</param>
+    /// <param name="exception">The exception of a failed attempt.</param>
+    /// <param name="now">When the attempt finished, a timestamp of <see cref="Clock"/> the caller reuses.</param>
+    /// <returns>The state change the outcome caused, whose events the caller raises.</returns>
+    public Transition Report(in AttemptTicket ticket, OutcomeClass outcomeClass, Exception? exception, long now)
+    {
+        CancellationTokenSource? opened = null;
+        Transition transition;
+        lock (_lock)
+        {
+            transition = ReportLocked(ticket, outcomeClass, exception, now);
+            if (transition.Kind == TransitionKind.Opened)
+            {
+                opened = _opened.Swap();
+            }
+        }
+
+        OpenedSignal.Cancel(opened);
+        if (ticket.FleetSlot >= 0)
+        {
+            Fleet?.ReleaseProbe(ticket.FleetSlot);
+        }
+
+        return transition;
+    }
+
+    /// <summary>Isolates the circuit (manual control): every attempt is rejected until it is closed.</summary>
+    /// <returns>The state the circuit left.</returns>
+    public CircuitState IsolateManually()
+    {
+        CancellationTokenSource opened;
+        CircuitState from;
+        lock (_lock)
+        {
+            from = _state;
+            Enter(CircuitState.Isolated);
+            opened = _opened.Swap();
+        }
+
+        OpenedSignal.Cancel(opened);
+        return from;
+    }
+
+    /// <summary>Closes the circuit (manual control): it admits every attempt and its window starts empty.</summary>
+    /// <returns>The state the circuit left.</returns>
+    public CircuitState CloseManually()
+    {
+        lock (_lock)
+        {
+            var from = _state;
+            _ = Close(CircuitStateChangeReason.ManualClose);
+            return from;
+        }
+    }
+
+    /// <summary>Judges the rules again (the fleet's counts changed); only a closed circuit can open.</summary>
+    /// <returns>The state change, if any.</returns>
+    public Transition Reevaluate() => OpenIf(state => state == CircuitState.Closed ? Evaluate(Clock.Now) : Transition.None);
+
+    /// <summary>Opens the circuit until the fleet's break ends, unless it is isolated or already open until then.</summary>
+    /// <param name="openUntil">When the fleet's break ends.</param>
+    /// <returns>The state change, if any.</returns>
+    public Transition OpenFromFleet(DateTimeOffset openUntil) => OpenIf(state =>
+    {
+        var remaining = openUntil - Clock.UtcNow;
+        var now = Clock.Now;
+        var until = now + Clock.ToTicks(remaining);
+        if (remaining <= TimeSpan.Zero || state == CircuitState.Isolated
+            || (state == CircuitState.Open && _openUntil >= until - Clock.ToTicks(TimeSpan.FromMilliseconds(1))))
+        {
+            return Transition.None;
+        }
+
+        var transition = Open(now, TripDecision.Open(CircuitStateChangeReason.SharedState, 1, 0), 0);
+        SetBreak(remaining, until);
+        return transition;
+    });
+
+    /// <summary>Closes an open or half-open circuit because the fleet's closed.</summary>
+    /// <returns>The state change, if any.</returns>
+    public Transition CloseFromFleet()
+    {
+        lock (_lock)
+        {
+            return _state is CircuitState.Open or CircuitState.HalfOpen ? Close(CircuitStateChangeReason.SharedState) : Transition.None;
+        }
+    }
+
+    /// <summary>Gives back the probe slot of a probe the fleet refused: it is never sent and counts as a rejection.</summary>
+    /// <param name="ticket">The probe's ticket.</param>
+    /// <returns>The rejection, as for a half-open circuit whose slots are all taken.</returns>
+    public BrokenCircuitException AbandonProbe(in AttemptTicket ticket)
+    {
+        lock (_lock)
+        {
+            _probes.Abandon(ticket);
+            _health.CountRejection(Clock.Now);
+            ticket.Operation?.Attempts = ticket.AttemptNumber;
+            return _rejections.HalfOpen(_currentBreak, _health.LastFailureException);
+        }
+    }
+
+    /// <summary>Applies a generated break to the opening of <paramref name="generation"/>, measured from the moment of opening.</summary>
+    /// <param name="generation">The generation the opening started.</param>
+    /// <param name="generated">The break the generator returned.</param>
+    public void ApplyGeneratedBreak(long generation, TimeSpan generated)
+    {
+        lock (_lock)
+        {
+            if (_generation == generation)
+            {
+                SetBreak(generated, _openUntil - _breakTicks + Clock.ToTicks(generated));
+            }
+        }
+    }
+
+    /// <summary>Attaches or detaches the link to the fleet's shared state.</summary>
+    /// <param name="fleet">The link, or <see langword="null"/>.</param>
+    /// <returns>The link it replaced.</returns>
+    public FleetLink? SetFleet(FleetLink? fleet)
+    {
+        lock (_lock)
+        {
+            var previous = _fleet;
+            Volatile.Write(ref _fleet, fleet);
+            return previous;
+        }
+    }
+
+    /// <summary>Gets the attempts counted since the breaker was created.</summary>
+    /// <returns>The counts by class.</returns>
+    public OutcomeCounts TotalAttempts()
+    {
+        lock (_lock)
+        {
+            return _health.TotalAttempts;
+        }
+    }
+
+    public CircuitSnapshot GetSnapshot()
+    {
+        lock (_lock)
+        {
+            var now = Clock.Now;
+            TimeSpan? retryAfter = _state == CircuitState.Open ? Clock.Elapsed(now, Math.Max(now, _openUntil)) : null;
+            return _health.ToSnapshot(_state, _probes, _fleet?.Status ?? SharedStateStatus.None, retryAfter, _lastStateChange, now, Clock);
+        }
+    }
+
+    private void Apply(BreakerSettings settings)
+    {
+        _health.UseWindow(Clock.ToTicks(settings.SamplingDuration));
+        _probes.Resize(settings.HalfOpenMaxProbes);
+        _rules = TripRules.Create(settings);
+        Volatile.Write(ref _settings, settings);
+    }
+
+    private Admission TryAcquireLocked(OperationRecord? operation, int attemptNumber)
+    {
+        lock (_lock)
+        {
+            var now = Clock.Now;
+            var transition = Transition.None;
+            if (_state == CircuitState.Open && now >= _openUntil)
+            {
+                Enter(CircuitState.HalfOpen);
+                transition = Transition.HalfOpened(_generation);
+            }
+
+            ExecutionRejectedException rejection;
+            switch (_state)
+            {
+                case CircuitState.Closed:
+                    operation?.Attempts = attemptNumber + 1;
+                    return new Admission(new AttemptTicket(operation, attemptNumber, _generation));
+
+                case CircuitState.HalfOpen when _probes.TryTake(now, _breakTicks, out var slot, out var lease):
+                    operation?.Attempts = attemptNumber + 1;
+                    return new Admission(new AttemptTicket(operation, attemptNumber, _generation, slot, lease, fleetSlot: -1), transition);
+
+                case CircuitState.HalfOpen:
+                    rejection = _rejections.HalfOpen(Clock.Elapsed(now, _probes.EarliestExpiry(now, _breakTicks)), _health.LastFailureException);
+                    break;
+
+                case CircuitState.Open:
+                    rejection = _rejections.Open(Clock.Elapsed(now, _openUntil), _health.LastFailureException);
+                    break;
+
+                default:
+                    rejection = _rejections.Isolated();
+                    break;
+            }
+
+            _health.CountRejection(now);
+            return new Admission(rejection, transition);
+        }
+    }
+
+    private Transition ReportLocked(in AttemptTicket ticket, OutcomeClass outcomeClass, Exception? exception, long now)
+    {
+        // An attempt admitted before the latest transition is counted, but cannot move the circuit of a later generation.
+        var current = ticket.Generation == _generation;
+        _health.Count(ticket.Operation, outcomeClass, exception, now, judged: current);
+        if (!current)
+        {
+            return Transition.None;
+        }
+
+        var isFailure = outcomeClass is OutcomeClass.TransientFailure or OutcomeClass.PermanentFailure;
+        if (_state == CircuitState.HalfOpen && _probes.Release(ticket))
+        {
+            return outcomeClass switch
+            {
+                OutcomeClass.Success when _probes.CountSuccess() >= _settings.HalfOpenSuccessThreshold => Close(CircuitStateChangeReason.ProbesSucceeded),
+                _ when isFailure => Open(now, TripDecision.Open(CircuitStateChangeReason.ProbeFailed, 1, 1), ++_halfOpenAttempts),
+                _ => Transition.None,
+            };
+        }
+
+        return _state == CircuitState.Closed && isFailure ? Evaluate(now) : Transition.None;
+    }
+
+    private Transition Evaluate(long now)
+    {
+        var health = _health.Sample(now);
+        if (_fleet is { } fleet)
+        {
+            health = fleet.Merge(health, _health.TotalAttempts);
+        }
+
+        foreach (var rule in _rules)
+        {
+            var decision = rule.Evaluate(health);
+            if (decision.Trips)
+            {
+                return Open(now, decision, 0);
+            }
+        }
+
+        return Transition.None;
+    }
+
+    /// <summary>Runs a decision that may open the circuit under the lock and wakes the retries waiting out a delay if it did.</summary>
+    private Transition OpenIf(Func<CircuitState, Transition> decide)
+    {
+        CancellationTokenSource? opened = null;
+        Transition transition;
+        lock (_lock)
+        {
+            transition = decide(_state);
+            if (transition.Kind == TransitionKind.Opened)
+            {
+                opened = _opened.Swap();
+            }
+        }
+
+        OpenedSignal.Cancel(opened);
+        return transition;
+    }
+
+    private Transition Open(long now, in TripDecision decision, int halfOpenAttempts)
+    {
+        var from = _state;
+        Enter(CircuitState.Open);
+        SetBreak(_settings.BreakDuration, now + Clock.ToTicks(_settings.BreakDuration));
+        return Transition.Opened(from, _generation, decision, halfOpenAttempts);
+    }
+
+    private Transition Close(CircuitStateChangeReason reason)
+    {
+        var from = _state;
+        Enter(CircuitState.Closed);
+        _halfOpenAttempts = 0;
+        _health.Reset();
+        return Transition.Closed(from, _generation, reason);
+    }
+
+    private void SetBreak(TimeSpan length, long until)
+    {
+        _currentBreak = length;
+        _breakTicks = Clock.ToTicks(length);
+        _openUntil = until;
+    }
+
+    private void Enter(CircuitState state)
+    {
+        _state = state;
+        _generation++;
+        Volatile.Write(ref _stateWord, (_generation << StateBits) | (long)state);
+        _probes.Clear();
+        _lastStateChange = Clock.UtcNow;
+    }
+}
