@@ -7,12 +7,13 @@ namespace Polly.AttemptAwareBreaker.SharedState;
 /// <summary>
 /// Everything about a circuit shared with other processes: the link to the shared store, the fleet's window counts and the local
 /// counts they already include, the store's status, openings and closings in both directions, and fleet-wide probe slots.
-/// Its fields are guarded by the state machine's lock; the store is called outside it.
+/// Its fields are guarded by a lock of its own, taken inside the state machine's lock or alone; the store is called outside both.
 /// </summary>
 internal sealed class FleetLink : IDisposable
 {
     private readonly CircuitStateMachine _machine;
     private readonly ICircuitEventSink _events;
+    private readonly object _lock = new();
     private ISharedCircuitState? _shared;
     private SharedStateStatus _status = SharedStateStatus.Connected;
     private bool _known;
@@ -26,8 +27,17 @@ internal sealed class FleetLink : IDisposable
         _events = events;
     }
 
-    /// <summary>Gets the store's status. Read under the state machine's lock.</summary>
-    public SharedStateStatus Status => _status;
+    /// <summary>Gets the store's status.</summary>
+    public SharedStateStatus Status
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _status;
+            }
+        }
+    }
 
     /// <summary>Gets the sampling duration the rules judge.</summary>
     public TimeSpan SamplingDuration => _machine.Settings.SamplingDuration;
@@ -55,21 +65,24 @@ internal sealed class FleetLink : IDisposable
 
     /// <summary>
     /// Adds the fleet's view to the local health: the fleet's window already holds this process's counts up to the last exchange, so
-    /// the local attempts since then are added. Executed under the state machine's lock.
+    /// the local attempts since then are added. Called by the state machine under its lock.
     /// </summary>
     /// <param name="local">The local health.</param>
     /// <param name="localTotals">The local attempts since the breaker was created.</param>
     /// <returns>The health the rules judge.</returns>
     public HealthSample Merge(in HealthSample local, OutcomeCounts localTotals)
     {
-        if (!_known)
+        lock (_lock)
         {
-            return local;
-        }
+            if (!_known)
+            {
+                return local;
+            }
 
-        var successes = Math.Max(local.Successes, _successes + localTotals.Successes - _included.Successes);
-        var failures = Math.Max(local.Failures, _failures + localTotals.Failures - _included.Failures);
-        return new HealthSample(successes, failures, local.ConsecutiveFailures);
+            var successes = Math.Max(local.Successes, _successes + localTotals.Successes - _included.Successes);
+            var failures = Math.Max(local.Failures, _failures + localTotals.Failures - _included.Failures);
+            return new HealthSample(successes, failures, local.ConsecutiveFailures);
+        }
     }
 
     /// <summary>
@@ -109,7 +122,9 @@ internal sealed class FleetLink : IDisposable
     /// <param name="transition">The state change.</param>
     public void Publish(in Transition transition)
     {
-        if (_shared is null || transition.Reason == CircuitStateChangeReason.SharedState || transition.Kind is not (TransitionKind.Opened or TransitionKind.Closed))
+        if (_shared is null
+            || transition.Kind is not (TransitionKind.Opened or TransitionKind.Closed)
+            || transition.Reason is CircuitStateChangeReason.SharedState or CircuitStateChangeReason.ManualClose)
         {
             return;
         }
@@ -124,7 +139,7 @@ internal sealed class FleetLink : IDisposable
     /// <param name="includedLocal">The local counts already part of the fleet's.</param>
     public void ApplyWindow(long successes, long failures, OutcomeCounts includedLocal)
     {
-        lock (_machine.SyncRoot)
+        lock (_lock)
         {
             _known = true;
             _successes = successes;
@@ -147,7 +162,7 @@ internal sealed class FleetLink : IDisposable
     /// <param name="error">What failed, when degraded.</param>
     public void SetStatus(SharedStateStatus status, Exception? error)
     {
-        lock (_machine.SyncRoot)
+        lock (_lock)
         {
             if (_status == status)
             {

@@ -38,11 +38,11 @@ internal sealed class BreakerController<T> : IBreakerControl
 
     public CircuitSnapshot GetSnapshot() => Machine.GetSnapshot();
 
-    public ValueTask IsolateAsync(ResilienceContext context) => Events.RaiseIsolatedAsync(Machine.IsolateManually(), context);
+    public ValueTask IsolateAsync(ResilienceContext context) => Events.RaiseAsync(Machine.IsolateManually(), context, default);
 
-    public ValueTask CloseAsync(ResilienceContext context) => Events.RaiseClosedManuallyAsync(Machine.CloseManually(), context);
+    public ValueTask CloseAsync(ResilienceContext context) => Events.RaiseAsync(Machine.CloseManually(), context, default);
 
-    public void IsolateSilently() => Machine.IsolateManually();
+    public void IsolateSilently() => Machine.IsolateManually().WakeWaiters();
 
     public void DetachShared() => Machine.Fleet?.Dispose();
 }

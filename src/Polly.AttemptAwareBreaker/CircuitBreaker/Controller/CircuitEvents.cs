@@ -43,38 +43,15 @@ internal sealed class CircuitEvents<T> : ICircuitEventSink
             return default;
         }
 
-        Notify(transition.From, transition.To, transition.Reason);
+        transition.WakeWaiters();
+        StateChanged?.Invoke(new CircuitStateChange(Name, transition.From, transition.To, transition.Reason, _machine.Clock.UtcNow));
         return transition.Kind switch
         {
             TransitionKind.Opened => RaiseOpenedAsync(transition, context, outcome),
-            TransitionKind.Closed => RaiseClosedAsync(transition, context, outcome, isManual: false),
+            TransitionKind.Isolated => RaiseOpenedAsync(context, default, new OnCircuitOpenedArguments<T>(context, default, TimeSpan.MaxValue, isManual: true)),
+            TransitionKind.Closed => RaiseClosedAsync(transition, context, outcome),
             _ => RaiseHalfOpenedAsync(context),
         };
-    }
-
-    /// <summary>Raises the events of a manual isolation.</summary>
-    /// <param name="from">The state the circuit left.</param>
-    /// <param name="context">The command's context.</param>
-    /// <returns>A task that completes when the callback has run.</returns>
-    public async ValueTask RaiseIsolatedAsync(CircuitState from, ResilienceContext context)
-    {
-        Notify(from, CircuitState.Isolated, CircuitStateChangeReason.ManualIsolate);
-        var args = new OnCircuitOpenedArguments<T>(context, default, TimeSpan.MaxValue, isManual: true);
-        _telemetry.Report(new(ResilienceEventSeverity.Error, BreakerTelemetry.OnCircuitOpened), context, default(Outcome<T>), args);
-        if (Volatile.Read(ref _callbacks).OnOpened is { } onOpened)
-        {
-            await onOpened(args).ConfigureAwait(context.ContinueOnCapturedContext);
-        }
-    }
-
-    /// <summary>Raises the events of a manual close.</summary>
-    /// <param name="from">The state the circuit left.</param>
-    /// <param name="context">The command's context.</param>
-    /// <returns>A task that completes when the callback has run.</returns>
-    public ValueTask RaiseClosedManuallyAsync(CircuitState from, ResilienceContext context)
-    {
-        Notify(from, CircuitState.Closed, CircuitStateChangeReason.ManualClose);
-        return RaiseClosedAsync(Transition.None, context, default, isManual: true);
     }
 
     /// <inheritdoc/>
@@ -102,9 +79,6 @@ internal sealed class CircuitEvents<T> : ICircuitEventSink
         }
     }
 
-    private void Notify(CircuitState from, CircuitState to, CircuitStateChangeReason reason)
-        => StateChanged?.Invoke(new CircuitStateChange(Name, from, to, reason, _machine.Clock.UtcNow));
-
     private async ValueTask RaiseOpenedAsync(Transition transition, ResilienceContext context, Outcome<T> outcome)
     {
         var callbacks = Volatile.Read(ref _callbacks);
@@ -124,19 +98,23 @@ internal sealed class CircuitEvents<T> : ICircuitEventSink
 
         // The fleet hears of the opening once its break is known, so every instance honours the same back-off.
         _machine.Fleet?.Publish(transition);
+        await RaiseOpenedAsync(context, outcome, new OnCircuitOpenedArguments<T>(context, outcome, breakDuration, isManual: false))
+            .ConfigureAwait(context.ContinueOnCapturedContext);
+    }
 
-        var args = new OnCircuitOpenedArguments<T>(context, outcome, breakDuration, isManual: false);
+    private async ValueTask RaiseOpenedAsync(ResilienceContext context, Outcome<T> outcome, OnCircuitOpenedArguments<T> args)
+    {
         _telemetry.Report(new(ResilienceEventSeverity.Error, BreakerTelemetry.OnCircuitOpened), context, outcome, args);
-        if (callbacks.OnOpened is { } onOpened)
+        if (Volatile.Read(ref _callbacks).OnOpened is { } onOpened)
         {
             await onOpened(args).ConfigureAwait(context.ContinueOnCapturedContext);
         }
     }
 
-    private async ValueTask RaiseClosedAsync(Transition transition, ResilienceContext context, Outcome<T> outcome, bool isManual)
+    private async ValueTask RaiseClosedAsync(Transition transition, ResilienceContext context, Outcome<T> outcome)
     {
         _machine.Fleet?.Publish(transition);
-        var args = new OnCircuitClosedArguments<T>(context, outcome, isManual);
+        var args = new OnCircuitClosedArguments<T>(context, outcome, isManual: transition.Reason == CircuitStateChangeReason.ManualClose);
         _telemetry.Report(new(ResilienceEventSeverity.Information, BreakerTelemetry.OnCircuitClosed), context, outcome, args);
         if (Volatile.Read(ref _callbacks).OnClosed is { } onClosed)
         {

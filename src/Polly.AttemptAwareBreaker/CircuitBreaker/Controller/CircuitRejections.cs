@@ -17,21 +17,23 @@ internal sealed class CircuitRejections
 
     public CircuitRejections(ResilienceStrategyTelemetry telemetry) => _telemetry = telemetry;
 
-    /// <summary>Creates the rejection of an open circuit.</summary>
-    /// <param name="retryAfter">The time left in the break.</param>
+    /// <summary>Creates the rejection of a circuit that is not closed.</summary>
+    /// <param name="state">The circuit's state: open, half-open (every slot taken) or isolated.</param>
+    /// <param name="retryAfter">The time left in the break, or until a probe slot frees up at the latest.</param>
     /// <param name="cause">The latest failure.</param>
     /// <returns>The rejection.</returns>
-    public BrokenCircuitException Open(TimeSpan retryAfter, Exception? cause) => Stamp(Broken(OpenMessage, retryAfter, cause));
+    public ExecutionRejectedException For(CircuitState state, TimeSpan retryAfter, Exception? cause) => state switch
+    {
+        CircuitState.Open => Stamp(Broken(OpenMessage, retryAfter, cause)),
+        CircuitState.HalfOpen => HalfOpen(retryAfter, cause),
+        _ => Stamp(new IsolatedCircuitException(IsolatedMessage)),
+    };
 
     /// <summary>Creates the rejection of a half-open circuit whose probe slots are all taken.</summary>
     /// <param name="retryAfter">The time until a slot frees up at the latest.</param>
     /// <param name="cause">The latest failure.</param>
     /// <returns>The rejection.</returns>
     public BrokenCircuitException HalfOpen(TimeSpan retryAfter, Exception? cause) => Stamp(Broken(HalfOpenMessage, retryAfter, cause));
-
-    /// <summary>Creates the rejection of an isolated circuit.</summary>
-    /// <returns>The rejection.</returns>
-    public IsolatedCircuitException Isolated() => Stamp(new IsolatedCircuitException(IsolatedMessage));
 
     private static BrokenCircuitException Broken(string message, TimeSpan retryAfter, Exception? cause)
         => cause is null ? new BrokenCircuitException(message, retryAfter) : new BrokenCircuitException(message, retryAfter, cause);

@@ -26,15 +26,13 @@ internal sealed class CircuitStateMachine
     private readonly ProbeSlots _probes = new();
     private readonly OpenedSignal _opened = new();
     private readonly CircuitRejections _rejections;
+    private readonly CircuitBreak _break;
     private BreakerSettings _settings = null!;
     private ITripRule[] _rules = [];
 
     private long _stateWord; // generation << StateBits | state: read without the lock on the closed path
     private long _generation;
     private CircuitState _state;
-    private long _openUntil;
-    private long _breakTicks;
-    private TimeSpan _currentBreak;
     private int _halfOpenAttempts;
     private DateTimeOffset? _lastStateChange;
     private FleetLink? _fleet;
@@ -43,9 +41,8 @@ internal sealed class CircuitStateMachine
     {
         Clock = new BreakerClock(timeProvider);
         _rejections = new CircuitRejections(telemetry);
+        _break = new CircuitBreak(Clock, settings.BreakDuration);
         Apply(settings);
-        _currentBreak = settings.BreakDuration;
-        _breakTicks = Clock.ToTicks(_currentBreak);
     }
 
     public BreakerClock Clock { get; }
@@ -61,20 +58,8 @@ internal sealed class CircuitStateMachine
     /// <summary>Gets a token cancelled when the circuit next opens or is isolated. Read it while closed or half-open.</summary>
     public CancellationToken OpenedToken => _opened.Token;
 
-    /// <summary>Gets the lock that also guards the fleet link's counts.</summary>
-    internal object SyncRoot => _lock;
-
     /// <summary>Gets the length of the current break.</summary>
-    public TimeSpan CurrentBreak
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _currentBreak;
-            }
-        }
-    }
+    public TimeSpan CurrentBreak => _break.Length;
 
     /// <summary>
     /// Applies new settings (a configuration reload) without losing the circuit's state, counts or probes in flight. The sampling window
@@ -113,18 +98,12 @@ internal sealed class CircuitStateMachine
     /// <returns>The state change the outcome caused, whose events the caller raises.</returns>
     public Transition Report(in AttemptTicket ticket, OutcomeClass outcomeClass, Exception? exception, long now)
     {
-        CancellationTokenSource? opened = null;
         Transition transition;
         lock (_lock)
         {
             transition = ReportLocked(ticket, outcomeClass, exception, now);
-            if (transition.Kind == TransitionKind.Opened)
-            {
-                opened = _opened.Swap();
-            }
         }
 
-        OpenedSignal.Cancel(opened);
         if (ticket.FleetSlot >= 0)
         {
             Fleet?.ReleaseProbe(ticket.FleetSlot);
@@ -134,56 +113,56 @@ internal sealed class CircuitStateMachine
     }
 
     /// <summary>Isolates the circuit (manual control): every attempt is rejected until it is closed.</summary>
-    /// <returns>The state the circuit left.</returns>
-    public CircuitState IsolateManually()
-    {
-        CancellationTokenSource opened;
-        CircuitState from;
-        lock (_lock)
-        {
-            from = _state;
-            Enter(CircuitState.Isolated);
-            opened = _opened.Swap();
-        }
-
-        OpenedSignal.Cancel(opened);
-        return from;
-    }
-
-    /// <summary>Closes the circuit (manual control): it admits every attempt and its window starts empty.</summary>
-    /// <returns>The state the circuit left.</returns>
-    public CircuitState CloseManually()
+    /// <returns>The state change.</returns>
+    public Transition IsolateManually()
     {
         lock (_lock)
         {
             var from = _state;
-            _ = Close(CircuitStateChangeReason.ManualClose);
-            return from;
+            Enter(CircuitState.Isolated);
+            return Transition.Isolated(from, _generation, _opened.Swap());
+        }
+    }
+
+    /// <summary>Closes the circuit (manual control): it admits every attempt and its window starts empty.</summary>
+    /// <returns>The state change.</returns>
+    public Transition CloseManually()
+    {
+        lock (_lock)
+        {
+            return Close(CircuitStateChangeReason.ManualClose);
         }
     }
 
     /// <summary>Judges the rules again (the fleet's counts changed); only a closed circuit can open.</summary>
     /// <returns>The state change, if any.</returns>
-    public Transition Reevaluate() => OpenIf(state => state == CircuitState.Closed ? Evaluate(Clock.Now) : Transition.None);
+    public Transition Reevaluate()
+    {
+        lock (_lock)
+        {
+            return _state == CircuitState.Closed ? Evaluate(Clock.Now) : Transition.None;
+        }
+    }
 
     /// <summary>Opens the circuit until the fleet's break ends, unless it is isolated or already open until then.</summary>
     /// <param name="openUntil">When the fleet's break ends.</param>
     /// <returns>The state change, if any.</returns>
-    public Transition OpenFromFleet(DateTimeOffset openUntil) => OpenIf(state =>
+    public Transition OpenFromFleet(DateTimeOffset openUntil)
     {
-        var remaining = openUntil - Clock.UtcNow;
-        var now = Clock.Now;
-        var until = now + Clock.ToTicks(remaining);
-        if (remaining <= TimeSpan.Zero || state == CircuitState.Isolated
-            || (state == CircuitState.Open && _openUntil >= until - Clock.ToTicks(TimeSpan.FromMilliseconds(1))))
+        lock (_lock)
         {
-            return Transition.None;
-        }
+            var remaining = openUntil - Clock.UtcNow;
+            var now = Clock.Now;
+            if (remaining <= TimeSpan.Zero || _state == CircuitState.Isolated || (_state == CircuitState.Open && _break.LastsUntil(now + Clock.ToTicks(remaining))))
+            {
+                return Transition.None;
+            }
 
-        var transition = Open(now, TripDecision.Open(CircuitStateChangeReason.SharedState, 1, 0), 0);
-        SetBreak(remaining, until);
-        return transition;
-    });
+            var transition = Open(now, TripDecision.Open(CircuitStateChangeReason.SharedState, 1, 0), 0);
+            _break.Start(now, remaining);
+            return transition;
+        }
+    }
 
     /// <summary>Closes an open or half-open circuit because the fleet's closed.</summary>
     /// <returns>The state change, if any.</returns>
@@ -205,7 +184,7 @@ internal sealed class CircuitStateMachine
             _probes.Abandon(ticket);
             _health.CountRejection(Clock.Now);
             ticket.Operation?.Attempts = ticket.AttemptNumber;
-            return _rejections.HalfOpen(_currentBreak, _health.LastFailureException);
+            return _rejections.HalfOpen(_break.Length, _health.LastFailureException);
         }
     }
 
@@ -218,7 +197,7 @@ internal sealed class CircuitStateMachine
         {
             if (_generation == generation)
             {
-                SetBreak(generated, _openUntil - _breakTicks + Clock.ToTicks(generated));
+                _break.Resize(generated);
             }
         }
     }
@@ -251,7 +230,7 @@ internal sealed class CircuitStateMachine
         lock (_lock)
         {
             var now = Clock.Now;
-            TimeSpan? retryAfter = _state == CircuitState.Open ? Clock.Elapsed(now, Math.Max(now, _openUntil)) : null;
+            TimeSpan? retryAfter = _state == CircuitState.Open ? _break.Remaining(now) : null;
             return _health.ToSnapshot(_state, _probes, _fleet?.Status ?? SharedStateStatus.None, retryAfter, _lastStateChange, now, Clock);
         }
     }
@@ -270,38 +249,27 @@ internal sealed class CircuitStateMachine
         {
             var now = Clock.Now;
             var transition = Transition.None;
-            if (_state == CircuitState.Open && now >= _openUntil)
+            if (_state == CircuitState.Open && _break.HasEnded(now))
             {
                 Enter(CircuitState.HalfOpen);
                 transition = Transition.HalfOpened(_generation);
             }
 
-            ExecutionRejectedException rejection;
             switch (_state)
             {
                 case CircuitState.Closed:
                     operation?.Attempts = attemptNumber + 1;
                     return new Admission(new AttemptTicket(operation, attemptNumber, _generation));
 
-                case CircuitState.HalfOpen when _probes.TryTake(now, _breakTicks, out var slot, out var lease):
+                case CircuitState.HalfOpen when _probes.TryTake(now, _break.Ticks, out var slot, out var lease):
                     operation?.Attempts = attemptNumber + 1;
                     return new Admission(new AttemptTicket(operation, attemptNumber, _generation, slot, lease, fleetSlot: -1), transition);
-
-                case CircuitState.HalfOpen:
-                    rejection = _rejections.HalfOpen(Clock.Elapsed(now, _probes.EarliestExpiry(now, _breakTicks)), _health.LastFailureException);
-                    break;
-
-                case CircuitState.Open:
-                    rejection = _rejections.Open(Clock.Elapsed(now, _openUntil), _health.LastFailureException);
-                    break;
-
-                default:
-                    rejection = _rejections.Isolated();
-                    break;
             }
 
+            // Half-open: RetryAfter is when a probe slot frees up at the latest; open: the time left in the break.
+            var retryAfter = _state == CircuitState.HalfOpen ? Clock.Elapsed(now, _probes.EarliestExpiry(now, _break.Ticks)) : _break.Remaining(now);
             _health.CountRejection(now);
-            return new Admission(rejection, transition);
+            return new Admission(_rejections.For(_state, retryAfter, _health.LastFailureException), transition);
         }
     }
 
@@ -349,30 +317,12 @@ internal sealed class CircuitStateMachine
         return Transition.None;
     }
 
-    /// <summary>Runs a decision that may open the circuit under the lock and wakes the retries waiting out a delay if it did.</summary>
-    private Transition OpenIf(Func<CircuitState, Transition> decide)
-    {
-        CancellationTokenSource? opened = null;
-        Transition transition;
-        lock (_lock)
-        {
-            transition = decide(_state);
-            if (transition.Kind == TransitionKind.Opened)
-            {
-                opened = _opened.Swap();
-            }
-        }
-
-        OpenedSignal.Cancel(opened);
-        return transition;
-    }
-
     private Transition Open(long now, in TripDecision decision, int halfOpenAttempts)
     {
         var from = _state;
         Enter(CircuitState.Open);
-        SetBreak(_settings.BreakDuration, now + Clock.ToTicks(_settings.BreakDuration));
-        return Transition.Opened(from, _generation, decision, halfOpenAttempts);
+        _break.Start(now, _settings.BreakDuration);
+        return Transition.Opened(from, _generation, decision, halfOpenAttempts, _opened.Swap());
     }
 
     private Transition Close(CircuitStateChangeReason reason)
@@ -382,13 +332,6 @@ internal sealed class CircuitStateMachine
         _halfOpenAttempts = 0;
         _health.Reset();
         return Transition.Closed(from, _generation, reason);
-    }
-
-    private void SetBreak(TimeSpan length, long until)
-    {
-        _currentBreak = length;
-        _breakTicks = Clock.ToTicks(length);
-        _openUntil = until;
     }
 
     private void Enter(CircuitState state)

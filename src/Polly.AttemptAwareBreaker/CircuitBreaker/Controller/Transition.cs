@@ -4,18 +4,27 @@ using Polly.CircuitBreaker;
 namespace Polly.AttemptAwareBreaker.CircuitBreaker.Controller;
 
 /// <summary>
-/// A state change decided under the state machine's lock, whose events are raised after the lock is released.
+/// A state change decided under the state machine's lock, whose events are raised after the lock is released. An opening carries the
+/// token source of the retries waiting out a delay, which the raiser cancels first (cancellation runs their callbacks inline).
 /// </summary>
 internal readonly struct Transition
 {
-    private Transition(TransitionKind kind, CircuitState from, long generation, CircuitStateChangeReason reason, double failureRate, int failureCount, int halfOpenAttempts)
+    private readonly CancellationTokenSource? _opened;
+
+    private Transition(TransitionKind kind, CircuitState from, long generation, CircuitStateChangeReason reason, CancellationTokenSource? opened = null)
     {
         Kind = kind;
         From = from;
         Reason = reason;
         Generation = generation;
-        FailureRate = failureRate;
-        FailureCount = failureCount;
+        _opened = opened;
+    }
+
+    private Transition(CircuitState from, long generation, in TripDecision decision, int halfOpenAttempts, CancellationTokenSource opened)
+        : this(TransitionKind.Opened, from, generation, decision.Reason, opened)
+    {
+        FailureRate = decision.FailureRate;
+        FailureCount = decision.FailureCount;
         HalfOpenAttempts = halfOpenAttempts;
     }
 
@@ -32,6 +41,7 @@ internal readonly struct Transition
     {
         TransitionKind.Opened => CircuitState.Open,
         TransitionKind.HalfOpened => CircuitState.HalfOpen,
+        TransitionKind.Isolated => CircuitState.Isolated,
         _ => CircuitState.Closed,
     };
 
@@ -47,12 +57,18 @@ internal readonly struct Transition
     /// <summary>Gets how many times in a row a half-open circuit opened again (for the break duration generator).</summary>
     public int HalfOpenAttempts { get; }
 
-    public static Transition Opened(CircuitState from, long generation, in TripDecision decision, int halfOpenAttempts)
-        => new(TransitionKind.Opened, from, generation, decision.Reason, decision.FailureRate, decision.FailureCount, halfOpenAttempts);
+    public static Transition Opened(CircuitState from, long generation, in TripDecision decision, int halfOpenAttempts, CancellationTokenSource opened)
+        => new(from, generation, decision, halfOpenAttempts, opened);
+
+    public static Transition Isolated(CircuitState from, long generation, CancellationTokenSource opened)
+        => new(TransitionKind.Isolated, from, generation, CircuitStateChangeReason.ManualIsolate, opened);
 
     public static Transition Closed(CircuitState from, long generation, CircuitStateChangeReason reason)
-        => new(TransitionKind.Closed, from, generation, reason, 0, 0, 0);
+        => new(TransitionKind.Closed, from, generation, reason);
 
     public static Transition HalfOpened(long generation)
-        => new(TransitionKind.HalfOpened, CircuitState.Open, generation, CircuitStateChangeReason.BreakElapsed, 0, 0, 0);
+        => new(TransitionKind.HalfOpened, CircuitState.Open, generation, CircuitStateChangeReason.BreakElapsed);
+
+    /// <summary>Ends the retry delays waiting for an opening; called outside the lock, before any other event.</summary>
+    public void WakeWaiters() => OpenedSignal.Cancel(_opened);
 }
