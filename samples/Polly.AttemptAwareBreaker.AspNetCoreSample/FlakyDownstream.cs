@@ -1,7 +1,7 @@
 namespace Polly.AttemptAwareBreaker.AspNetCoreSample;
 
 /// <summary>
-/// The downstream the typed client calls, served by this same app so the sample needs nothing else: it answers 503 to a share of
+/// The downstream the inventory client calls, served by this same app so the sample needs nothing else: it answers 503 to a share of
 /// requests (FlakyDownstream:FailureRate) or to all of them during an outage (switched with POST /flaky/outage?on=true|false).
 /// </summary>
 public sealed class FlakyDownstream(IConfiguration configuration)

@@ -7,11 +7,15 @@ using Polly.CircuitBreaker;
 
 var builder = WebApplication.CreateBuilder(args);
 
-// The typed client: one line gives it retry + attempt-aware breaker + timeouts, configured from appsettings.json
-// (replacing .AddStandardResilienceHandler(section) with this line is the whole switch).
-builder.Services
-    .AddHttpClient<InventoryClient>(client => client.BaseAddress = new Uri(builder.Configuration["Inventory:BaseAddress"]!))
-    .AddAttemptAwareResilienceHandler(builder.Configuration.GetSection("Inventory:Resilience"));
+// Every HttpClient of the app gets retry + attempt-aware breaker + timeouts, configured from appsettings.json, the way .NET Aspire's
+// service defaults add AddStandardResilienceHandler (replacing that call with this one is the whole switch). Each client gets its own
+// circuit, named after it ("InventoryClient-attempt-aware/…", "PricingClient-attempt-aware/…"): an inventory outage leaves pricing alone.
+// A client that needs other settings calls .RemoveAllResilienceHandlers() and then its own .AddAttemptAwareResilienceHandler(...).
+builder.Services.ConfigureHttpClientDefaults(http =>
+    http.AddAttemptAwareResilienceHandler(builder.Configuration.GetSection("HttpClientDefaults:Resilience")));
+
+builder.Services.AddHttpClient<InventoryClient>(client => client.BaseAddress = new Uri(builder.Configuration["Inventory:BaseAddress"]!));
+builder.Services.AddHttpClient<PricingClient>(client => client.BaseAddress = new Uri(builder.Configuration["Pricing:BaseAddress"]!));
 
 builder.Services.AddSingleton<FlakyDownstream>();
 builder.Services.AddHealthChecks().AddAttemptAwareCircuitBreakerHealthCheck();
@@ -28,6 +32,7 @@ app.MapPost("/flaky/outage", (bool on, FlakyDownstream downstream) =>
     downstream.Outage = on;
     return Results.Ok(new { outage = on });
 });
+app.MapGet("/prices/{sku}", (string sku) => Results.Ok(new { sku, price = 9.99m }));
 
 // The service that depends on it.
 app.MapGet("/inventory/{sku}", async (string sku, InventoryClient inventory, CancellationToken cancellationToken) =>
@@ -43,6 +48,17 @@ app.MapGet("/inventory/{sku}", async (string sku, InventoryClient inventory, Can
     catch (HttpRequestException failed)
     {
         return Results.Problem($"Inventory failed: {failed.Message}", statusCode: 502);
+    }
+});
+app.MapGet("/pricing/{sku}", async (string sku, PricingClient pricing, CancellationToken cancellationToken) =>
+{
+    try
+    {
+        return Results.Text(await pricing.GetPriceAsync(sku, cancellationToken), "application/json");
+    }
+    catch (BrokenCircuitException rejected)
+    {
+        return Results.Problem($"Pricing is unavailable (circuit open, retry after {rejected.RetryAfter}).", statusCode: 503);
     }
 });
 

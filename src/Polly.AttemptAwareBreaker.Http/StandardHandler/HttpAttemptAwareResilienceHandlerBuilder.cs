@@ -1,10 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Http.Resilience;
 
 namespace Polly.AttemptAwareBreaker.Http;
 
 internal sealed record HttpAttemptAwareResilienceHandlerBuilder(
     string PipelineName,
     IServiceCollection Services,
-    IHttpResiliencePipelineBuilder Handler,
+    AttemptAwareHandlerRegistration Registration,
     HttpAttemptAwareResilienceOptionsValidator Validator) : IHttpAttemptAwareResiliencePipelineBuilder;

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Http.Resilience;
 using Polly.AttemptAwareBreaker;
 using Polly.AttemptAwareBreaker.Http;
 
@@ -69,7 +68,8 @@ public static class HttpAttemptAwareResilienceHandlerBuilderExtensions
 
     /// <summary>
     /// Gives every downstream authority (scheme, host and port of the request URI) its own pipeline, and so its own circuit: one host in
-    /// an outage leaves the circuits of the others closed.
+    /// an outage leaves the circuits of the others closed. Under <c>ConfigureHttpClientDefaults</c> every client has its own circuit per
+    /// authority.
     /// </summary>
     /// <param name="builder">The handler builder.</param>
     /// <returns>The same builder.</returns>
@@ -78,15 +78,16 @@ public static class HttpAttemptAwareResilienceHandlerBuilderExtensions
     /// <exception cref="ArgumentNullException"><paramref name="builder"/> is <see langword="null"/>.</exception>
     public static IHttpAttemptAwareResiliencePipelineBuilder SelectPipelineByAuthority(this IHttpAttemptAwareResiliencePipelineBuilder builder)
     {
-        Handler(builder).SelectPipelineByAuthority();
+        Registration(builder).SelectorFactory = static _ => AuthorityPipelineKey.CreateSelector();
         return builder;
     }
 
     /// <summary>
-    /// Selects the pipeline (and so the circuit) for each request by a key the <paramref name="selectorFactory"/>'s selector returns.
+    /// Selects the pipeline (and so the circuit) for each request by a key the <paramref name="selectorFactory"/>'s selector returns; each
+    /// client has its own pipelines, also under <c>ConfigureHttpClientDefaults</c>.
     /// </summary>
     /// <param name="builder">The handler builder.</param>
-    /// <param name="selectorFactory">Creates the selector from the application's services.</param>
+    /// <param name="selectorFactory">Creates the selector from the application's services; called each time a client's handler is built.</param>
     /// <returns>The same builder.</returns>
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
     public static IHttpAttemptAwareResiliencePipelineBuilder SelectPipelineBy(
@@ -94,13 +95,13 @@ public static class HttpAttemptAwareResilienceHandlerBuilderExtensions
         Func<IServiceProvider, Func<HttpRequestMessage, string>> selectorFactory)
     {
         Guard.NotNull(selectorFactory);
-        Handler(builder).SelectPipelineBy(selectorFactory);
+        Registration(builder).SelectorFactory = selectorFactory;
         return builder;
     }
 
-    private static IHttpResiliencePipelineBuilder Handler(IHttpAttemptAwareResiliencePipelineBuilder builder)
+    private static AttemptAwareHandlerRegistration Registration(IHttpAttemptAwareResiliencePipelineBuilder builder)
         => Guard.NotNull(builder) as HttpAttemptAwareResilienceHandlerBuilder is { } own
-            ? own.Handler
+            ? own.Registration
             : throw new ArgumentException(
                 $"Pipeline selection needs the builder returned by AddAttemptAwareResilienceHandler, not another implementation of {nameof(IHttpAttemptAwareResiliencePipelineBuilder)}.",
                 nameof(builder));

@@ -8,7 +8,9 @@ namespace Polly.AttemptAwareBreaker.Http;
 public interface IHttpAttemptAwareResiliencePipelineBuilder
 {
     /// <summary>
-    /// Gets the name of the pipeline, which is also the name of its <see cref="HttpAttemptAwareResilienceOptions"/>.
+    /// Gets the name of the handler's <see cref="HttpAttemptAwareResilienceOptions"/>. For a client configured on its own it is also the
+    /// name of the client's pipeline, <c>{client}-attempt-aware</c>; for the handler added through <c>ConfigureHttpClientDefaults</c> it is
+    /// <c>attempt-aware-defaults</c>, the options every client's pipeline is built from (each pipeline is still named after its client).
     /// </summary>
     string PipelineName { get; }
 

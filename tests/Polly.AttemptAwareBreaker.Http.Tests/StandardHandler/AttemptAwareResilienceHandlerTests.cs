@@ -178,6 +178,26 @@ public class AttemptAwareResilienceHandlerTests
     private static string Authority(KestrelDownstream downstream) => downstream.BaseAddress.GetLeftPart(UriPartial.Authority);
 
     [Fact]
+    public async Task SelectPipelineBy_PathInOutage_OtherPathOfTheSameHostKeepsAnsweringOnItsOwnCircuit()
+    {
+        await using var downstream = await KestrelDownstream.StartAsync((_, request) =>
+            request.Path.StartsWithSegments("/orders") ? HttpStatusCode.ServiceUnavailable : HttpStatusCode.OK);
+        using var services = ClientServices.Create(
+            downstream.BaseAddress,
+            ClientServices.NoRetryDelay(),
+            handler => handler.SelectPipelineBy(_ => request => request.RequestUri!.Segments[1].TrimEnd('/')));
+        await services.RequestsUntilFirstRejectionAsync(downstream, "/orders");
+        using var client = services.Client;
+
+        using var response = await client.GetAsync("/stock", Cancel);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var states = services.Provider.GetRequiredService<AttemptAwareCircuitBreakerRegistry>().GetBreakers()
+            .ToDictionary(b => b.PipelineInstanceName!, b => b.Snapshot.State);
+        Assert.Equal(new Dictionary<string, CircuitState> { ["orders"] = CircuitState.Open, ["stock"] = CircuitState.Closed }, states);
+    }
+
+    [Fact]
     public async Task DisableForUnsafeHttpMethods_FailingPost_IsSentOnceButGetIsRetried()
     {
         await using var downstream = await KestrelDownstream.AnsweringAsync(HttpStatusCode.ServiceUnavailable);

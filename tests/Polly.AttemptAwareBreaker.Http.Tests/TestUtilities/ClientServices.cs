@@ -51,6 +51,12 @@ internal sealed class ClientServices : IDisposable
     public async Task<int> RequestsUntilFirstRejectionAsync(KestrelDownstream downstream, string path = "/", int maxOperations = 200)
     {
         using var client = Client;
+        return await RequestsUntilFirstRejectionAsync(client, downstream, path, maxOperations);
+    }
+
+    /// <summary>Sends GET requests through <paramref name="client"/> until the circuit rejects one; returns the downstream's count then.</summary>
+    public static async Task<int> RequestsUntilFirstRejectionAsync(HttpClient client, KestrelDownstream downstream, string path = "/", int maxOperations = 200)
+    {
         for (var i = 0; i < maxOperations; i++)
         {
             try
