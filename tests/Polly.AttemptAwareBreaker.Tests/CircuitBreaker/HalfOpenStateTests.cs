@@ -327,6 +327,23 @@ public class HalfOpenStateTests
             => new ResiliencePipelineBuilder<int> { Name = "orders", TimeProvider = _time }.AddAttemptAwareCircuitBreaker(o).Build();
     }
 
+    [Fact]
+    public async Task Execute_EveryProbeSlotTaken_RejectionCarriesTheLastFailure()
+    {
+        var failure = new TimeoutException("the last failure");
+        var pipeline = Breakers.Build(Breakers.Consecutive(1, _provider), _time);
+        await pipeline.RunAsync(new Downstream { Behaviour = _ => throw failure });
+        _time.Advance(Breakers.Break);
+        var release = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var probe = pipeline.RunAsync(new Downstream { Behaviour = _ => new(release.Task) });
+
+        var outcome = await pipeline.RunAsync(new Downstream());
+
+        Assert.Same(failure, Assert.IsType<BrokenCircuitException>(outcome.Exception).InnerException);
+        release.SetResult(200);
+        await probe;
+    }
+
     private async Task<ResiliencePipeline<int>> OpenedPipelineAsync(AttemptAwareCircuitBreakerStrategyOptions<int> options)
     {
         var pipeline = Breakers.Build(options, _time);
