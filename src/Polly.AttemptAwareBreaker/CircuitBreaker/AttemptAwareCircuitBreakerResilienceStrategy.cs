@@ -26,7 +26,7 @@ internal sealed class AttemptAwareCircuitBreakerResilienceStrategy<T> : Resilien
     {
         var operation = _operations.Get(context);
         operation.ActiveDepth++;
-        var pending = _circuit.Attempt.ExecuteClassifiedAsync(callback, context, state, operation);
+        var pending = _circuit.Attempt.ExecuteClassifiedAsync(callback, context, state, operation, _circuit.Controller.Machine.Clock.Now);
         if (pending is { IsCompletedSuccessfully: true, Result: var done })
         {
             operation.ActiveDepth--;

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using Polly.CircuitBreaker;
 
@@ -9,8 +10,10 @@ namespace Polly.AttemptAwareBreaker;
 /// <typeparam name="TResult">The type of result the circuit breaker handles.</typeparam>
 /// <remarks>
 /// The shape and defaults follow Polly's <see cref="CircuitBreakerStrategyOptions{TResult}"/>; the additions are
-/// <see cref="Classifier"/>, <see cref="ConsecutiveFailureThreshold"/>, <see cref="HalfOpenMaxProbes"/> and
-/// <see cref="HalfOpenSuccessThreshold"/>. Every count is a count of downstream attempts, with or without retries.
+/// <see cref="Classifier"/>, <see cref="ConsecutiveFailureThreshold"/>, <see cref="HalfOpenMaxProbes"/>,
+/// <see cref="HalfOpenSuccessThreshold"/>, and the rules for partial failures, all off by default: slow attempts
+/// (<see cref="SlowAttemptThreshold"/>), <see cref="AdaptiveThrottling"/> and a gradual recovery (<see cref="RecoveryRampDuration"/>).
+/// Every count is a count of downstream attempts, with or without retries.
 /// </remarks>
 public class AttemptAwareCircuitBreakerStrategyOptions<TResult> : ResilienceStrategyOptions
 {
@@ -80,6 +83,58 @@ public class AttemptAwareCircuitBreakerStrategyOptions<TResult> : ResilienceStra
     /// <value>The default value is 1. The value must be between 1 and 1000.</value>
     [ValueRange(1, 1000)]
     public int HalfOpenSuccessThreshold { get; set; } = 1;
+
+    /// <summary>
+    /// Gets or sets the duration from which an attempt counts as slow, besides its class (a slow success is still a success for the retry).
+    /// The circuit opens when slow attempts make up <see cref="SlowAttemptRatio"/> of the counted attempts in the sampling window, with
+    /// at least <see cref="MinimumThroughput"/> of them. An attempt still running past the threshold counts as slow from that moment, so a
+    /// downstream that hangs opens the circuit within about the threshold. A half-open probe that takes this long fails.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/> (the rule is off). When set, it must be between 1 millisecond and 1 day; with
+    /// attempt timeouts, set it below the attempt timeout.</value>
+    [ValueRange(typeof(TimeSpan), "00:00:00.001", "1.00:00:00")]
+    public TimeSpan? SlowAttemptThreshold { get; set; }
+
+    /// <summary>
+    /// Gets or sets the share of slow attempts among the counted attempts in the sampling window at which the circuit opens.
+    /// </summary>
+    /// <value>The default value is 1.0 (100 %), as resilience4j's <c>slowCallRateThreshold</c>. The value must be between 0 and 1.</value>
+    [ValueRange(0.0, 1.0)]
+    public double SlowAttemptRatio { get; set; } = 1.0;
+
+    /// <summary>
+    /// Gets or sets client-side adaptive throttling: while the circuit is closed, attempts are rejected locally with a probability that
+    /// grows as the downstream accepts fewer of them, shedding just enough load for an overloaded downstream to keep serving.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/> (off).</value>
+    public AdaptiveThrottlingOptions? AdaptiveThrottling { get; set; }
+
+    /// <summary>
+    /// Gets or sets how long a recovering downstream gets to take its full load back: after the circuit closes from half-open, the share
+    /// of attempts admitted ramps from <see cref="RecoveryRampFloor"/> to 100 % over this time; the others are rejected like an open
+    /// circuit's. During the ramp a failure ratio of <see cref="FailureRatio"/> opens the circuit again once the window holds the
+    /// ramp's share of <see cref="MinimumThroughput"/> (at least 2).
+    /// </summary>
+    /// <value>The default value is <see langword="null"/> (off: the circuit closes to full traffic). When set, it must be between
+    /// 0.5 seconds and 1 day.</value>
+    [ValueRange(typeof(TimeSpan), "00:00:00.500", "1.00:00:00")]
+    public TimeSpan? RecoveryRampDuration { get; set; }
+
+    /// <summary>
+    /// Gets or sets the share of attempts admitted when a recovery ramp starts.
+    /// </summary>
+    /// <value>The default value is 0.1 (10 %). The value must be between 0.01 and 1.</value>
+    [ValueRange(0.01, 1.0)]
+    public double RecoveryRampFloor { get; set; } = 0.1;
+
+    /// <summary>
+    /// Gets or sets the source of randomness of <see cref="AdaptiveThrottling"/> and the recovery ramp: a number from 0 (inclusive) to 1
+    /// (exclusive) for each decision. Tests set a deterministic one.
+    /// </summary>
+    /// <value>The default is a thread-safe shared random generator. This property is required.</value>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    [Required]
+    public Func<double> Randomizer { get; set; } = RandomSource.NextDouble;
 
     /// <summary>
     /// Gets or sets the classifier that sorts every attempt's outcome into an <see cref="OutcomeClass"/>.

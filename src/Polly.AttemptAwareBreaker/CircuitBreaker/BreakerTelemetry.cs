@@ -35,4 +35,10 @@ public static class BreakerTelemetry
 
     /// <summary>The outcome classifier threw; the attempt counts as a permanent failure.</summary>
     public const string OnClassifierFailed = "OnClassifierFailed";
+
+    /// <summary>
+    /// An attempt took at least <see cref="AttemptAwareCircuitBreakerStrategyOptions{TResult}.SlowAttemptThreshold"/> (arguments:
+    /// <see cref="SlowAttemptArguments"/>).
+    /// </summary>
+    public const string OnSlowAttempt = "OnSlowAttempt";
 }

@@ -16,6 +16,8 @@ public sealed class CircuitSnapshot
         OutcomeCounts totalAttempts,
         OutcomeCounts totalOperations,
         long totalRejections,
+        long windowSlowAttempts,
+        long totalSlowAttempts,
         int halfOpenProbesInFlight,
         long totalProbesAdmitted,
         SharedStateStatus sharedState,
@@ -33,6 +35,8 @@ public sealed class CircuitSnapshot
         TotalAttempts = totalAttempts;
         TotalOperations = totalOperations;
         TotalRejections = totalRejections;
+        WindowSlowAttempts = windowSlowAttempts;
+        TotalSlowAttempts = totalSlowAttempts;
         HalfOpenProbesInFlight = halfOpenProbesInFlight;
         TotalProbesAdmitted = totalProbesAdmitted;
         SharedState = sharedState;
@@ -66,6 +70,15 @@ public sealed class CircuitSnapshot
 
     /// <summary>Gets the number of rejected calls since the breaker was created.</summary>
     public long TotalRejections { get; }
+
+    /// <summary>
+    /// Gets the slow attempts within the sampling window: successes and failures that took at least
+    /// <see cref="AttemptAwareCircuitBreakerStrategyOptions{TResult}.SlowAttemptThreshold"/> (0 when the rule is off).
+    /// </summary>
+    public long WindowSlowAttempts { get; }
+
+    /// <summary>Gets the slow attempts since the breaker was created (0 when the slow-attempt rule is off).</summary>
+    public long TotalSlowAttempts { get; }
 
     /// <summary>Gets the number of half-open probes admitted and not yet finished.</summary>
     public int HalfOpenProbesInFlight { get; }

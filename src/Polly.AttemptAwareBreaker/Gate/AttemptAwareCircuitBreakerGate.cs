@@ -75,7 +75,7 @@ public sealed class AttemptAwareCircuitBreakerGate : IDisposable
     public ValueTask<BreakerPermit> TryAcquireAsync(ResilienceContext? context = null)
     {
         var operation = context is null ? null : _operations.Get(context);
-        var admission = _machine.TryAcquire(operation);
+        var admission = _machine.TryAcquire(operation, _machine.Clock.Now);
         var permit = admission.IsGranted ? new BreakerPermit(new GrantedAttempt(this, admission.Ticket, context)) : new BreakerPermit(admission.Rejection!);
         return admission.Transition.Kind == TransitionKind.None
             ? new(permit)

@@ -28,4 +28,10 @@ public enum CircuitStateChangeReason
 
     /// <summary>Another process sharing the circuit (through <see cref="ISharedCircuitStateFactory"/>) opened or closed it.</summary>
     SharedState,
+
+    /// <summary>
+    /// Slow attempts (finished ones that took at least the slow threshold, and running ones already past it) reached the slow-attempt
+    /// ratio, or a half-open probe was slow.
+    /// </summary>
+    SlowAttempts,
 }

@@ -64,7 +64,8 @@ internal sealed class AttemptAwareRetryResilienceStrategy<T> : ResilienceStrateg
             for (var attemptNumber = 0; ; attemptNumber++)
             {
                 var started = _timeProvider.GetTimestamp();
-                var result = await _circuit.Attempt.ExecuteClassifiedAsync(callback, context, state, operation).ConfigureAwait(context.ContinueOnCapturedContext);
+                var result = await _circuit.Attempt.ExecuteClassifiedAsync(callback, context, state, operation, _sharesClock ? started : _machine.Clock.Now)
+                    .ConfigureAwait(context.ContinueOnCapturedContext);
                 var outcome = result.Outcome;
 
                 // The breaker read the clock when it counted the outcome; the attempt's duration and the budget reuse that reading.

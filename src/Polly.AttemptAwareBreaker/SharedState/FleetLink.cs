@@ -81,7 +81,7 @@ internal sealed class FleetLink : IDisposable
 
             var successes = Math.Max(local.Successes, _successes + localTotals.Successes - _included.Successes);
             var failures = Math.Max(local.Failures, _failures + localTotals.Failures - _included.Failures);
-            return new HealthSample(successes, failures, local.ConsecutiveFailures);
+            return local.WithCounts(successes, failures);
         }
     }
 
@@ -152,7 +152,7 @@ internal sealed class FleetLink : IDisposable
 
     /// <summary>Opens the local circuit until the fleet's break ends.</summary>
     /// <param name="openUntil">When the fleet's break ends.</param>
-    public void ApplyOpened(DateTimeOffset openUntil) => Raise(_machine.OpenFromFleet(openUntil));
+    public void ApplyOpened(DateTimeOffset openUntil) => Raise(_machine.OpenFor(openUntil - _machine.Clock.UtcNow, CircuitStateChangeReason.SharedState));
 
     /// <summary>Closes the local circuit because the fleet's closed.</summary>
     public void ApplyClosed() => Raise(_machine.CloseFromFleet());

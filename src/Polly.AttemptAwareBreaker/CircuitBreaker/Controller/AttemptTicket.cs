@@ -3,20 +3,21 @@ using Polly.AttemptAwareBreaker.CircuitBreaker.Operations;
 namespace Polly.AttemptAwareBreaker.CircuitBreaker.Controller;
 
 /// <summary>
-/// The permission for one attempt, handed back when its outcome is reported: the attempt's operation and number, the circuit
-/// generation that admitted it, and the probe slots it holds.
+/// The permission for one attempt, handed back when its outcome is reported: the attempt's operation and number, when it started,
+/// the circuit generation that admitted it, and the probe slots it holds.
 /// </summary>
 internal readonly struct AttemptTicket
 {
-    public AttemptTicket(OperationRecord? operation, int attemptNumber, long generation)
-        : this(operation, attemptNumber, generation, -1, 0, -1)
+    public AttemptTicket(OperationRecord? operation, int attemptNumber, long startedAt, long generation)
+        : this(operation, attemptNumber, startedAt, generation, -1, 0, -1)
     {
     }
 
-    public AttemptTicket(OperationRecord? operation, int attemptNumber, long generation, int probeSlot, long leaseId, int fleetSlot)
+    public AttemptTicket(OperationRecord? operation, int attemptNumber, long startedAt, long generation, int probeSlot, long leaseId, int fleetSlot)
     {
         Operation = operation;
         AttemptNumber = attemptNumber;
+        StartedAt = startedAt;
         Generation = generation;
         ProbeSlot = probeSlot;
         LeaseId = leaseId;
@@ -28,6 +29,9 @@ internal readonly struct AttemptTicket
 
     /// <summary>Gets the zero-based number of the attempt within its operation.</summary>
     public int AttemptNumber { get; }
+
+    /// <summary>Gets when the attempt started, a timestamp of the breaker's clock.</summary>
+    public long StartedAt { get; }
 
     /// <summary>Gets the circuit generation that admitted the attempt: only that generation can be moved by its outcome.</summary>
     public long Generation { get; }
@@ -47,5 +51,5 @@ internal readonly struct AttemptTicket
     /// <summary>Returns the same ticket holding a fleet-wide probe slot.</summary>
     /// <param name="fleetSlot">The fleet slot, or -1 when the probe goes ahead without one.</param>
     /// <returns>The ticket.</returns>
-    public AttemptTicket WithFleetSlot(int fleetSlot) => new(Operation, AttemptNumber, Generation, ProbeSlot, LeaseId, fleetSlot);
+    public AttemptTicket WithFleetSlot(int fleetSlot) => new(Operation, AttemptNumber, StartedAt, Generation, ProbeSlot, LeaseId, fleetSlot);
 }

@@ -36,9 +36,10 @@ internal sealed class BreakerAttempt<T>
         Func<ResilienceContext, TState, ValueTask<Outcome<T>>> callback,
         ResilienceContext context,
         TState state,
-        OperationRecord operation)
+        OperationRecord operation,
+        long startedAt)
     {
-        var admission = _machine.TryAcquire(operation);
+        var admission = _machine.TryAcquire(operation, startedAt);
         if (admission.IsGranted && admission.Transition.Kind == TransitionKind.None && !(admission.Ticket.IsProbe && _machine.Fleet is not null))
         {
             return Call(admission.Ticket, callback, context, state);
@@ -96,7 +97,7 @@ internal sealed class BreakerAttempt<T>
 #pragma warning restore CA1031
 
         return pending.IsCompletedSuccessfully
-            ? Classify(pending.Result, ticket, context)
+            ? Classify(pending.Result, ticket, _machine.Clock.Now, context)
             : AwaitCallAsync(pending, ticket, context);
     }
 
@@ -114,18 +115,20 @@ internal sealed class BreakerAttempt<T>
         }
 #pragma warning restore CA1031
 
-        return await Classify(outcome, ticket, context).ConfigureAwait(context.ContinueOnCapturedContext);
+        return await Classify(outcome, ticket, _machine.Clock.Now, context).ConfigureAwait(context.ContinueOnCapturedContext);
     }
 
-    private ValueTask<ClassifiedOutcome<T>> Classify(Outcome<T> outcome, in AttemptTicket ticket, ResilienceContext context)
+    /// <summary>Classifies an attempt's outcome; <paramref name="finished"/> is when the downstream answered.</summary>
+    private ValueTask<ClassifiedOutcome<T>> Classify(Outcome<T> outcome, in AttemptTicket ticket, long finished, ResilienceContext context)
     {
         OutcomeClass outcomeClass;
         try
         {
-            var pending = _classifier(new OutcomeClassifierArguments<T>(context, outcome, ticket.AttemptNumber));
+            var duration = _machine.Clock.Elapsed(ticket.StartedAt, finished);
+            var pending = _classifier(new OutcomeClassifierArguments<T>(context, outcome, ticket.AttemptNumber, duration));
             if (!pending.IsCompletedSuccessfully)
             {
-                return AwaitClassifyAsync(pending, outcome, ticket, context);
+                return AwaitClassifyAsync(pending, outcome, ticket, finished, context);
             }
 
             outcomeClass = Defined(pending.Result);
@@ -138,13 +141,14 @@ internal sealed class BreakerAttempt<T>
         }
 #pragma warning restore CA1031
 
-        return Complete(outcome, outcomeClass, ticket, context);
+        return Complete(outcome, outcomeClass, ticket, finished, context);
     }
 
     private async ValueTask<ClassifiedOutcome<T>> AwaitClassifyAsync(
         ValueTask<OutcomeClass> pending,
         Outcome<T> outcome,
         AttemptTicket ticket,
+        long finished,
         ResilienceContext context)
     {
         OutcomeClass outcomeClass;
@@ -160,7 +164,7 @@ internal sealed class BreakerAttempt<T>
         }
 #pragma warning restore CA1031
 
-        return await Complete(outcome, outcomeClass, ticket, context).ConfigureAwait(context.ContinueOnCapturedContext);
+        return await Complete(outcome, outcomeClass, ticket, finished, context).ConfigureAwait(context.ContinueOnCapturedContext);
     }
 
     private static OutcomeClass Defined(OutcomeClass outcomeClass) => outcomeClass is < OutcomeClass.Success or > OutcomeClass.Ignored
@@ -179,7 +183,7 @@ internal sealed class BreakerAttempt<T>
     }
 
     /// <summary>Reports the classified outcome to the circuit and raises the state change it caused, if any.</summary>
-    private ValueTask<ClassifiedOutcome<T>> Complete(Outcome<T> outcome, OutcomeClass outcomeClass, in AttemptTicket ticket, ResilienceContext context)
+    private ValueTask<ClassifiedOutcome<T>> Complete(Outcome<T> outcome, OutcomeClass outcomeClass, in AttemptTicket ticket, long finished, ResilienceContext context)
     {
         if (outcomeClass is OutcomeClass.TransientFailure or OutcomeClass.PermanentFailure)
         {
@@ -190,7 +194,16 @@ internal sealed class BreakerAttempt<T>
                 new AttemptFailedArguments(ticket.AttemptNumber, outcomeClass));
         }
 
-        var finished = _machine.Clock.Now;
+        if (_machine.Settings.SlowAttemptThreshold is { } threshold && outcomeClass != OutcomeClass.Ignored
+            && _machine.Clock.Elapsed(ticket.StartedAt, finished) is var duration && duration >= threshold)
+        {
+            _telemetry.Report(
+                new ResilienceEvent(ResilienceEventSeverity.Warning, BreakerTelemetry.OnSlowAttempt),
+                context,
+                outcome,
+                new SlowAttemptArguments(ticket.AttemptNumber, outcomeClass, duration));
+        }
+
         var transition = _machine.Report(ticket, outcomeClass, outcome.Exception, finished);
 
         var result = new ClassifiedOutcome<T>(outcome, outcomeClass, ticket.IsProbe, transition.Kind == TransitionKind.Opened, finished);

@@ -20,6 +20,22 @@ internal sealed class BreakerSettings
 
     public int HalfOpenSuccessThreshold { get; private init; }
 
+    public TimeSpan? SlowAttemptThreshold { get; private init; }
+
+    public double SlowAttemptRatio { get; private init; }
+
+    /// <summary>Gets a copy of the adaptive throttling options taken when the settings were, or <see langword="null"/>.</summary>
+    public AdaptiveThrottlingOptions? AdaptiveThrottling { get; private init; }
+
+    public TimeSpan? RecoveryRampDuration { get; private init; }
+
+    public double RecoveryRampFloor { get; private init; }
+
+    public Func<double> Randomizer { get; private init; } = RandomSource.NextDouble;
+
+    /// <summary>Gets a value indicating whether a closed circuit decides each admission under the lock (a rule needs to see it).</summary>
+    public bool GuardsClosedAdmission => SlowAttemptThreshold is not null || AdaptiveThrottling is not null || RecoveryRampDuration is not null;
+
     /// <summary>Takes the settings of <paramref name="options"/>.</summary>
     /// <typeparam name="T">The type of result.</typeparam>
     /// <param name="options">The validated options.</param>
@@ -33,5 +49,19 @@ internal sealed class BreakerSettings
         ConsecutiveFailureThreshold = options.ConsecutiveFailureThreshold,
         HalfOpenMaxProbes = options.HalfOpenMaxProbes,
         HalfOpenSuccessThreshold = options.HalfOpenSuccessThreshold,
+        SlowAttemptThreshold = options.SlowAttemptThreshold,
+        SlowAttemptRatio = options.SlowAttemptRatio,
+        AdaptiveThrottling = options.AdaptiveThrottling is { } throttling
+            ? new AdaptiveThrottlingOptions
+            {
+                Multiplier = throttling.Multiplier,
+                Window = throttling.Window,
+                MinimumRequests = throttling.MinimumRequests,
+                MaxRejectionProbability = throttling.MaxRejectionProbability,
+            }
+            : null,
+        RecoveryRampDuration = options.RecoveryRampDuration,
+        RecoveryRampFloor = options.RecoveryRampFloor,
+        Randomizer = options.Randomizer,
     };
 }

@@ -12,6 +12,8 @@ internal sealed class CircuitRejections
     private const string OpenMessage = "The circuit is open and is not allowing calls; RetryAfter tells how long the break lasts.";
     private const string HalfOpenMessage = "The circuit is half-open and every probe slot is taken; RetryAfter tells when a slot frees up at the latest.";
     private const string IsolatedMessage = "The circuit is isolated (held open by manual control) and is not allowing calls.";
+    private const string ThrottledMessage = "The circuit is closed but sheds load: the downstream accepted too few of the recent attempts (adaptive throttling); RetryAfter tells when to try again.";
+    private const string RampMessage = "The circuit is closed but recovering: it admits a growing share of the attempts (recovery ramp); RetryAfter tells when to try again.";
 
     private readonly ResilienceStrategyTelemetry _telemetry;
 
@@ -34,6 +36,13 @@ internal sealed class CircuitRejections
     /// <param name="cause">The latest failure.</param>
     /// <returns>The rejection.</returns>
     public BrokenCircuitException HalfOpen(TimeSpan retryAfter, Exception? cause) => Stamp(Broken(HalfOpenMessage, retryAfter, cause));
+
+    /// <summary>Creates the rejection of an attempt a closed circuit refused (adaptive throttling or recovery ramp).</summary>
+    /// <param name="byRamp">Whether the recovery ramp refused it.</param>
+    /// <param name="retryAfter">When to try again.</param>
+    /// <param name="cause">The latest failure.</param>
+    /// <returns>The rejection.</returns>
+    public BrokenCircuitException Refused(bool byRamp, TimeSpan retryAfter, Exception? cause) => Stamp(Broken(byRamp ? RampMessage : ThrottledMessage, retryAfter, cause));
 
     private static BrokenCircuitException Broken(string message, TimeSpan retryAfter, Exception? cause)
         => cause is null ? new BrokenCircuitException(message, retryAfter) : new BrokenCircuitException(message, retryAfter, cause);

@@ -11,26 +11,29 @@ namespace Polly.AttemptAwareBreaker.CircuitBreaker.Controller;
 /// <summary>
 /// The state machine of one attempt-aware circuit: closed, open, half-open, isolated. Every transition starts a new generation; an
 /// attempt remembers the generation that admitted it, and its outcome is counted in the statistics but can move only that generation.
-/// One short lock guards every change; the closed-path admission reads the state word without it. The parts it coordinates run under
-/// its lock: the counters (<see cref="CircuitHealth"/>), the trip rules (<see cref="ITripRule"/>), the probe slots
-/// (<see cref="ProbeSlots"/>) and the fleet link's counts (<see cref="FleetLink"/>). Events are raised by <see cref="CircuitEvents{T}"/>
-/// after the lock is released.
+/// One short lock guards every change; the closed-path admission reads the state word without it unless a rule must see every
+/// admission. The parts it coordinates run under its lock: the counters (<see cref="CircuitHealth"/>), the trip rules
+/// (<see cref="ITripRule"/>), the admission guards (<see cref="AdmissionGuards"/>), the probe slots (<see cref="ProbeSlots"/>) and the
+/// fleet link's counts (<see cref="FleetLink"/>). Events are raised by <see cref="CircuitEvents{T}"/> after the lock is released.
 /// </summary>
 internal sealed class CircuitStateMachine
 {
-    private const int StateBits = 3;
-    private const long StateMask = (1 << StateBits) - 1;
+    private const int StateBits = 4;
+    private const long StateMask = 0b0111;
+    private const long GuardedBit = 0b1000; // a closed circuit decides admissions under the lock
 
     private readonly object _lock = new();
     private readonly CircuitHealth _health = new();
     private readonly ProbeSlots _probes = new();
+    private readonly AdmissionGuards _guards = new();
     private readonly OpenedSignal _opened = new();
     private readonly CircuitRejections _rejections;
     private readonly CircuitBreak _break;
     private BreakerSettings _settings = null!;
     private ITripRule[] _rules = [];
+    private long _slowTicks = long.MaxValue;
 
-    private long _stateWord; // generation << StateBits | state: read without the lock on the closed path
+    private long _stateWord; // generation << StateBits | guarded | state: read without the lock on the closed path
     private long _generation;
     private CircuitState _state;
     private int _halfOpenAttempts;
@@ -74,20 +77,24 @@ internal sealed class CircuitStateMachine
         }
     }
 
-    /// <summary>Asks for permission to make one attempt. Closed: granted without a lock; otherwise decided under it.</summary>
+    /// <summary>Asks for permission to make one attempt. Closed: granted without a lock unless a rule guards admission.</summary>
     /// <param name="operation">The attempt's operation, or <see langword="null"/> for a single-attempt operation.</param>
+    /// <param name="startedAt">When the attempt starts, a timestamp of <see cref="Clock"/>.</param>
     /// <returns>The ticket or the rejection, and the state change the request caused.</returns>
-    public Admission TryAcquire(OperationRecord? operation)
+    public Admission TryAcquire(OperationRecord? operation, long startedAt)
     {
         var attemptNumber = operation?.Attempts ?? 0;
         var word = Volatile.Read(ref _stateWord);
-        if ((word & StateMask) == (long)CircuitState.Closed)
+        if ((word & (StateMask | GuardedBit)) == (long)CircuitState.Closed)
         {
             operation?.Attempts = attemptNumber + 1;
-            return new Admission(new AttemptTicket(operation, attemptNumber, word >> StateBits));
+            return new Admission(new AttemptTicket(operation, attemptNumber, startedAt, word >> StateBits));
         }
 
-        return TryAcquireLocked(operation, attemptNumber);
+        lock (_lock)
+        {
+            return TryAcquireLocked(operation, attemptNumber, startedAt);
+        }
     }
 
     /// <summary>Records the outcome of an admitted attempt, finished at <paramref name="now"/>, and applies the rules.</summary>
@@ -130,7 +137,7 @@ internal sealed class CircuitStateMachine
     {
         lock (_lock)
         {
-            return Close(CircuitStateChangeReason.ManualClose);
+            return Close(CircuitStateChangeReason.ManualClose, Clock.Now);
         }
     }
 
@@ -144,23 +151,15 @@ internal sealed class CircuitStateMachine
         }
     }
 
-    /// <summary>Opens the circuit until the fleet's break ends, unless it is isolated or already open until then.</summary>
-    /// <param name="openUntil">When the fleet's break ends.</param>
+    /// <summary>Opens the circuit for <paramref name="length"/>, unless it is isolated or already open at least that long.</summary>
+    /// <param name="length">How long the break lasts from now.</param>
+    /// <param name="reason">Who asked for it.</param>
     /// <returns>The state change, if any.</returns>
-    public Transition OpenFromFleet(DateTimeOffset openUntil)
+    public Transition OpenFor(TimeSpan length, CircuitStateChangeReason reason)
     {
         lock (_lock)
         {
-            var remaining = openUntil - Clock.UtcNow;
-            var now = Clock.Now;
-            if (remaining <= TimeSpan.Zero || _state == CircuitState.Isolated || (_state == CircuitState.Open && _break.LastsUntil(now + Clock.ToTicks(remaining))))
-            {
-                return Transition.None;
-            }
-
-            var transition = Open(now, TripDecision.Open(CircuitStateChangeReason.SharedState, 1, 0), 0);
-            _break.Start(now, remaining);
-            return transition;
+            return OpenForLocked(Clock.Now, length, reason);
         }
     }
 
@@ -170,7 +169,7 @@ internal sealed class CircuitStateMachine
     {
         lock (_lock)
         {
-            return _state is CircuitState.Open or CircuitState.HalfOpen ? Close(CircuitStateChangeReason.SharedState) : Transition.None;
+            return _state is CircuitState.Open or CircuitState.HalfOpen ? Close(CircuitStateChangeReason.SharedState, Clock.Now) : Transition.None;
         }
     }
 
@@ -204,16 +203,7 @@ internal sealed class CircuitStateMachine
 
     /// <summary>Attaches or detaches the link to the fleet's shared state.</summary>
     /// <param name="fleet">The link, or <see langword="null"/>.</param>
-    /// <returns>The link it replaced.</returns>
-    public FleetLink? SetFleet(FleetLink? fleet)
-    {
-        lock (_lock)
-        {
-            var previous = _fleet;
-            Volatile.Write(ref _fleet, fleet);
-            return previous;
-        }
-    }
+    public void SetFleet(FleetLink? fleet) => Volatile.Write(ref _fleet, fleet);
 
     /// <summary>Gets the attempts counted since the breaker was created.</summary>
     /// <returns>The counts by class.</returns>
@@ -238,68 +228,77 @@ internal sealed class CircuitStateMachine
     private void Apply(BreakerSettings settings)
     {
         _health.UseWindow(Clock.ToTicks(settings.SamplingDuration));
+        _health.UseSlowThreshold(settings.SlowAttemptThreshold is { } slow ? Clock.ToTicks(slow) : null);
+        _slowTicks = settings.SlowAttemptThreshold is { } threshold ? Clock.ToTicks(threshold) : long.MaxValue;
         _probes.Resize(settings.HalfOpenMaxProbes);
+        _guards.Configure(settings, Clock);
         _rules = TripRules.Create(settings);
         Volatile.Write(ref _settings, settings);
+        WriteStateWord();
     }
 
-    private Admission TryAcquireLocked(OperationRecord? operation, int attemptNumber)
+    private Admission TryAcquireLocked(OperationRecord? operation, int attemptNumber, long now)
     {
-        lock (_lock)
+        var transition = _state switch
         {
-            var now = Clock.Now;
-            var transition = Transition.None;
-            if (_state == CircuitState.Open && _break.HasEnded(now))
-            {
-                Enter(CircuitState.HalfOpen);
-                transition = Transition.HalfOpened(_generation);
-            }
+            CircuitState.Open when _break.HasEnded(now) => HalfOpen(),
+            CircuitState.Closed when _health.HasOverdue(now) => Evaluate(now),
+            CircuitState.HalfOpen when _probes.EarliestAdmission(none: long.MaxValue) <= now - _slowTicks =>
+                Open(now, TripDecision.Open(CircuitStateChangeReason.SlowAttempts, 1, 1), ++_halfOpenAttempts),
+            _ => Transition.None,
+        };
 
-            switch (_state)
-            {
-                case CircuitState.Closed:
-                    operation?.Attempts = attemptNumber + 1;
-                    return new Admission(new AttemptTicket(operation, attemptNumber, _generation));
+        switch (_state)
+        {
+            case CircuitState.Closed when _guards.Refuses(now, _settings.Randomizer, out var byRamp, out var retryAfterTicks):
+                _health.CountRejection(now);
+                return new Admission(_rejections.Refused(byRamp, Clock.Elapsed(0, retryAfterTicks), _health.LastFailureException), transition);
 
-                case CircuitState.HalfOpen when _probes.TryTake(now, _break.Ticks, out var slot, out var lease):
-                    operation?.Attempts = attemptNumber + 1;
-                    return new Admission(new AttemptTicket(operation, attemptNumber, _generation, slot, lease, fleetSlot: -1), transition);
-            }
+            case CircuitState.Closed:
+                _health.Start(now);
+                operation?.Attempts = attemptNumber + 1;
+                return new Admission(new AttemptTicket(operation, attemptNumber, now, _generation), transition);
 
-            // Half-open: RetryAfter is when a probe slot frees up at the latest; open: the time left in the break.
-            var retryAfter = _state == CircuitState.HalfOpen ? Clock.Elapsed(now, _probes.EarliestExpiry(now, _break.Ticks)) : _break.Remaining(now);
-            _health.CountRejection(now);
-            return new Admission(_rejections.For(_state, retryAfter, _health.LastFailureException), transition);
+            case CircuitState.HalfOpen when _probes.TryTake(now, _break.Ticks, out var slot, out var lease):
+                operation?.Attempts = attemptNumber + 1;
+                return new Admission(new AttemptTicket(operation, attemptNumber, now, _generation, slot, lease, fleetSlot: -1), transition);
         }
+
+        // Half-open: RetryAfter is when a probe slot frees up at the latest; open: the time left in the break.
+        var retryAfter = _state == CircuitState.HalfOpen ? Clock.Elapsed(now, _probes.EarliestExpiry(now, _break.Ticks)) : _break.Remaining(now);
+        _health.CountRejection(now);
+        return new Admission(_rejections.For(_state, retryAfter, _health.LastFailureException), transition);
     }
 
     private Transition ReportLocked(in AttemptTicket ticket, OutcomeClass outcomeClass, Exception? exception, long now)
     {
         // An attempt admitted before the latest transition is counted, but cannot move the circuit of a later generation.
         var current = ticket.Generation == _generation;
-        _health.Count(ticket.Operation, outcomeClass, exception, now, judged: current);
+        var slow = _health.Count(ticket.Operation, outcomeClass, exception, now, current, ticket.StartedAt);
         if (!current)
         {
             return Transition.None;
         }
 
+        _guards.Count(outcomeClass, now);
         var isFailure = outcomeClass is OutcomeClass.TransientFailure or OutcomeClass.PermanentFailure;
         if (_state == CircuitState.HalfOpen && _probes.Release(ticket))
         {
             return outcomeClass switch
             {
-                OutcomeClass.Success when _probes.CountSuccess() >= _settings.HalfOpenSuccessThreshold => Close(CircuitStateChangeReason.ProbesSucceeded),
                 _ when isFailure => Open(now, TripDecision.Open(CircuitStateChangeReason.ProbeFailed, 1, 1), ++_halfOpenAttempts),
+                _ when slow => Open(now, TripDecision.Open(CircuitStateChangeReason.SlowAttempts, 1, 1), ++_halfOpenAttempts),
+                OutcomeClass.Success when _probes.CountSuccess() >= _settings.HalfOpenSuccessThreshold => Close(CircuitStateChangeReason.ProbesSucceeded, now),
                 _ => Transition.None,
             };
         }
 
-        return _state == CircuitState.Closed && isFailure ? Evaluate(now) : Transition.None;
+        return _state == CircuitState.Closed && (isFailure || slow) ? Evaluate(now) : Transition.None;
     }
 
     private Transition Evaluate(long now)
     {
-        var health = _health.Sample(now);
+        var health = _health.Sample(now, _guards.AdmittedShare(now));
         if (_fleet is { } fleet)
         {
             health = fleet.Merge(health, _health.TotalAttempts);
@@ -317,6 +316,18 @@ internal sealed class CircuitStateMachine
         return Transition.None;
     }
 
+    private Transition OpenForLocked(long now, TimeSpan length, CircuitStateChangeReason reason)
+    {
+        if (length <= TimeSpan.Zero || _state == CircuitState.Isolated || (_state == CircuitState.Open && _break.LastsUntil(now + Clock.ToTicks(length))))
+        {
+            return Transition.None;
+        }
+
+        var transition = Open(now, TripDecision.Open(reason, 1, 0), 0);
+        _break.Start(now, length);
+        return transition;
+    }
+
     private Transition Open(long now, in TripDecision decision, int halfOpenAttempts)
     {
         var from = _state;
@@ -325,12 +336,19 @@ internal sealed class CircuitStateMachine
         return Transition.Opened(from, _generation, decision, halfOpenAttempts, _opened.Swap());
     }
 
-    private Transition Close(CircuitStateChangeReason reason)
+    private Transition HalfOpen()
+    {
+        Enter(CircuitState.HalfOpen);
+        return Transition.HalfOpened(_generation);
+    }
+
+    private Transition Close(CircuitStateChangeReason reason, long now)
     {
         var from = _state;
         Enter(CircuitState.Closed);
         _halfOpenAttempts = 0;
         _health.Reset();
+        _guards.OnClosed(afterBreak: reason is CircuitStateChangeReason.ProbesSucceeded or CircuitStateChangeReason.SharedState, now);
         return Transition.Closed(from, _generation, reason);
     }
 
@@ -338,8 +356,13 @@ internal sealed class CircuitStateMachine
     {
         _state = state;
         _generation++;
-        Volatile.Write(ref _stateWord, (_generation << StateBits) | (long)state);
         _probes.Clear();
+        _health.ForgetRunning();
+        _guards.OnLeftClosed();
         _lastStateChange = Clock.UtcNow;
+        WriteStateWord();
     }
+
+    private void WriteStateWord()
+        => Volatile.Write(ref _stateWord, (_generation << StateBits) | (_settings.GuardsClosedAdmission ? GuardedBit : 0) | (long)_state);
 }

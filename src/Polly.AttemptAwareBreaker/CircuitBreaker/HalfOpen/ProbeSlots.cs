@@ -117,6 +117,23 @@ internal sealed class ProbeSlots
         Successes = 0;
     }
 
+    /// <summary>Returns when the probe in flight longest was admitted.</summary>
+    /// <param name="none">What to return when no probe is in flight.</param>
+    /// <returns>A timestamp, or <paramref name="none"/>.</returns>
+    public long EarliestAdmission(long none)
+    {
+        var earliest = long.MaxValue;
+        for (var i = 0; i < _lease.Length; i++)
+        {
+            if (_lease[i] != 0)
+            {
+                earliest = Math.Min(earliest, _admittedAt[i]);
+            }
+        }
+
+        return earliest == long.MaxValue ? none : earliest;
+    }
+
     /// <summary>Returns when the earliest lease ends (the latest time a slot frees up).</summary>
     /// <param name="now">A timestamp of the breaker's clock.</param>
     /// <param name="leaseTicks">How long a probe may hold its slot, in timestamp ticks.</param>

@@ -6,15 +6,17 @@ using Polly.CircuitBreaker;
 namespace Polly.AttemptAwareBreaker.CircuitBreaker.Health;
 
 /// <summary>
-/// The counters of one circuit: the sliding window, the totals since the breaker was created, the run of consecutive failures and
-/// the latest failure. Every outcome counts in the statistics; only outcomes of attempts admitted by the circuit's current generation
-/// count in what the trip rules judge (<see cref="Sample"/>). Not thread safe: executed under the state machine's lock.
+/// The counters of one circuit: the sliding window, the totals since the breaker was created, the run of consecutive failures, the
+/// latest failure, and (with the slow-attempt rule) the attempts still running. Every outcome counts in the statistics; only outcomes of
+/// attempts admitted by the circuit's current generation count in what the trip rules judge (<see cref="Sample"/>).
+/// Not thread safe: executed under the state machine's lock.
 /// </summary>
 internal sealed class CircuitHealth
 {
     private readonly long[] _totalAttempts = new long[4];
     private readonly long[] _totalOperations = new long[4];
     private SlidingWindow? _window;
+    private InFlightAttempts? _inFlight;
     private long _windowTicks;
     private long _lastFailureAt; // a timestamp of the breaker's clock; turned into a time of day only for a snapshot
     private bool _hasFailed;
@@ -31,6 +33,9 @@ internal sealed class CircuitHealth
     /// <summary>Gets the attempts since the breaker was created, by class.</summary>
     public OutcomeCounts TotalAttempts => ToCounts(_totalAttempts);
 
+    /// <summary>Gets the slow attempts since the breaker was created.</summary>
+    public long TotalSlow { get; private set; }
+
     private SlidingWindow Window => _window!;
 
     /// <summary>Sets the window's length; the window restarts empty only when the length changes.</summary>
@@ -44,19 +49,59 @@ internal sealed class CircuitHealth
         }
     }
 
+    /// <summary>Sets the slow threshold: attempts admitted from now on are followed while they run (none when <see langword="null"/>).</summary>
+    /// <param name="thresholdTicks">The threshold in timestamp ticks, or <see langword="null"/>.</param>
+    public void UseSlowThreshold(long? thresholdTicks)
+    {
+        if (thresholdTicks != _inFlight?.ThresholdTicks)
+        {
+            _inFlight = thresholdTicks is { } ticks ? new InFlightAttempts(ticks) : null;
+        }
+    }
+
+    /// <summary>Follows an attempt of the current generation while it runs, when the slow-attempt rule is on.</summary>
+    /// <param name="startedAt">When it started.</param>
+    public void Start(long startedAt) => _inFlight?.Add(startedAt);
+
+    /// <summary>Returns whether an attempt still running has taken longer than the slow threshold.</summary>
+    /// <param name="now">A timestamp of the breaker's clock.</param>
+    /// <returns><see langword="true"/> when one has.</returns>
+    public bool HasOverdue(long now) => _inFlight?.Overdue(now) > 0;
+
+    /// <summary>Forgets the attempts running: they belong to an earlier generation now.</summary>
+    public void ForgetRunning() => _inFlight?.Clear();
+
     /// <summary>Counts the outcome of one attempt.</summary>
     /// <param name="operation">The attempt's operation, or <see langword="null"/> for a single-attempt operation.</param>
     /// <param name="outcomeClass">The class of the outcome.</param>
     /// <param name="exception">The exception of a failed attempt.</param>
     /// <param name="now">When the attempt finished, a timestamp of the breaker's clock.</param>
     /// <param name="judged">Whether the trip rules judge the outcome: the attempt was admitted by the circuit's current generation.</param>
-    public void Count(OperationRecord? operation, OutcomeClass outcomeClass, Exception? exception, long now, bool judged)
+    /// <param name="startedAt">When the attempt started.</param>
+    /// <returns><see langword="true"/> when the attempt was slow (it took at least the slow threshold).</returns>
+    public bool Count(OperationRecord? operation, OutcomeClass outcomeClass, Exception? exception, long now, bool judged, long startedAt)
     {
         var cls = (int)outcomeClass;
         var bucket = Window.Current(now);
         bucket.Attempts[cls]++;
         _totalAttempts[cls]++;
         CountOperation(operation, cls, bucket, now);
+
+        var slow = _inFlight is { } inFlight && outcomeClass != OutcomeClass.Ignored && now - startedAt >= inFlight.ThresholdTicks;
+        if (slow)
+        {
+            TotalSlow++;
+            bucket.Slow++;
+            if (judged)
+            {
+                bucket.HealthSlow++;
+            }
+        }
+
+        if (judged)
+        {
+            _inFlight?.Remove(startedAt);
+        }
 
         if (outcomeClass is OutcomeClass.TransientFailure or OutcomeClass.PermanentFailure)
         {
@@ -78,6 +123,8 @@ internal sealed class CircuitHealth
                 ConsecutiveFailures = 0;
             }
         }
+
+        return slow;
     }
 
     /// <summary>Counts a rejected call.</summary>
@@ -90,11 +137,12 @@ internal sealed class CircuitHealth
 
     /// <summary>Returns what the trip rules judge at <paramref name="now"/>.</summary>
     /// <param name="now">A timestamp of the breaker's clock.</param>
+    /// <param name="admittedShare">The share of attempts a recovery ramp admits (1 without one).</param>
     /// <returns>The sample.</returns>
-    public HealthSample Sample(long now)
+    public HealthSample Sample(long now, double admittedShare)
     {
-        Window.SumHealth(now, out var successes, out var failures);
-        return new HealthSample(successes, failures, ConsecutiveFailures);
+        Window.SumHealth(now, out var successes, out var failures, out var slow, out _);
+        return new HealthSample(successes, failures, ConsecutiveFailures, slow, _inFlight?.Overdue(now) ?? 0, admittedShare);
     }
 
     /// <summary>Forgets the window and the run of failures: the circuit closed.</summary>
@@ -103,6 +151,7 @@ internal sealed class CircuitHealth
         Window.Reset();
         ConsecutiveFailures = 0;
     }
+
 
     /// <summary>Takes a snapshot of the counters with the circuit's state, which the caller adds.</summary>
     /// <param name="state">The circuit's state.</param>
@@ -122,7 +171,7 @@ internal sealed class CircuitHealth
         long now,
         BreakerClock clock)
     {
-        Window.Sum(now, out var windowAttempts, out var windowOperations, out var windowRejections);
+        Window.Sum(now, out var windowAttempts, out var windowOperations, out var windowRejections, out var windowSlow);
         var utcNow = clock.UtcNow;
         return new CircuitSnapshot(
             state,
@@ -133,6 +182,8 @@ internal sealed class CircuitHealth
             ToCounts(_totalAttempts),
             ToCounts(_totalOperations),
             TotalRejections,
+            windowSlow,
+            TotalSlow,
             probes.InFlight,
             probes.TotalAdmitted,
             sharedState,

@@ -1,16 +1,20 @@
 namespace Polly.AttemptAwareBreaker.CircuitBreaker.Health;
 
 /// <summary>
-/// What the trip rules judge at one moment: the successful and failed attempts in the sampling window (the fleet's when the circuit is
-/// shared) and the current run of failures. Only attempts admitted by the circuit's current generation are in it.
+/// What the trip rules judge at one moment: the successful, failed and slow attempts in the sampling window (the fleet's when the
+/// circuit is shared), the attempts still running past the slow threshold, the current run of failures and the share of attempts a
+/// recovery ramp admits. Only attempts admitted by the circuit's current generation are in it.
 /// </summary>
 internal readonly struct HealthSample
 {
-    public HealthSample(long successes, long failures, int consecutiveFailures)
+    public HealthSample(long successes, long failures, int consecutiveFailures, long slow = 0, long overdue = 0, double admittedShare = 1.0)
     {
         Successes = successes;
         Failures = failures;
         ConsecutiveFailures = consecutiveFailures;
+        Slow = slow;
+        Overdue = overdue;
+        AdmittedShare = admittedShare;
     }
 
     /// <summary>Gets the successful attempts in the window.</summary>
@@ -22,9 +26,24 @@ internal readonly struct HealthSample
     /// <summary>Gets the failed attempts since the last successful one.</summary>
     public int ConsecutiveFailures { get; }
 
+    /// <summary>Gets the slow attempts among the successes and failures in the window.</summary>
+    public long Slow { get; }
+
+    /// <summary>Gets the attempts still running that have taken longer than the slow threshold.</summary>
+    public long Overdue { get; }
+
+    /// <summary>Gets the share of attempts a recovery ramp admits: 1 when no ramp runs.</summary>
+    public double AdmittedShare { get; }
+
     /// <summary>Gets the counted attempts in the window: successes and failures.</summary>
     public long Throughput => Successes + Failures;
 
     /// <summary>Gets the share of failures among the counted attempts (0 when there are none).</summary>
     public double FailureRate => Throughput == 0 ? 0 : (double)Failures / Throughput;
+
+    /// <summary>Returns the same sample with other window counts (the fleet's).</summary>
+    /// <param name="successes">The successful attempts.</param>
+    /// <param name="failures">The failed attempts.</param>
+    /// <returns>The sample.</returns>
+    public HealthSample WithCounts(long successes, long failures) => new(successes, failures, ConsecutiveFailures, Slow, Overdue, AdmittedShare);
 }

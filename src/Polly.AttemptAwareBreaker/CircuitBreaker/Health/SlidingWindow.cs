@@ -86,11 +86,13 @@ internal sealed class SlidingWindow
     /// <param name="attempts">The attempts by class.</param>
     /// <param name="operations">The operations by the class of their latest attempt.</param>
     /// <param name="rejections">The rejected calls.</param>
-    public void Sum(long now, out OutcomeCounts attempts, out OutcomeCounts operations, out long rejections)
+    /// <param name="slow">The slow attempts.</param>
+    public void Sum(long now, out OutcomeCounts attempts, out OutcomeCounts operations, out long rejections, out long slow)
     {
         var oldest = Oldest(now);
         long a0 = 0, a1 = 0, a2 = 0, a3 = 0, o0 = 0, o1 = 0, o2 = 0, o3 = 0;
         rejections = 0;
+        slow = 0;
         foreach (var b in _buckets)
         {
             if (b.Epoch <= oldest)
@@ -107,6 +109,7 @@ internal sealed class SlidingWindow
             o2 += b.Operations[2];
             o3 += b.Operations[3];
             rejections += b.Rejections;
+            slow += b.Slow;
         }
 
         attempts = new OutcomeCounts(a0, a1, a2, a3);
@@ -120,17 +123,20 @@ internal sealed class SlidingWindow
     /// <param name="now">A timestamp of the breaker's clock.</param>
     /// <param name="successes">The successful attempts.</param>
     /// <param name="failures">The failed attempts.</param>
-    public void SumHealth(long now, out long successes, out long failures)
+    /// <param name="slow">The slow attempts among them.</param>
+    /// <param name="rejections">The rejected calls.</param>
+    public void SumHealth(long now, out long successes, out long failures, out long slow, out long rejections)
     {
         var oldest = Oldest(now);
-        successes = 0;
-        failures = 0;
+        successes = failures = slow = rejections = 0;
         foreach (var b in _buckets)
         {
             if (b.Epoch > oldest)
             {
                 successes += b.HealthSuccesses;
                 failures += b.HealthFailures;
+                slow += b.HealthSlow;
+                rejections += b.Rejections;
             }
         }
     }

@@ -18,6 +18,9 @@ internal sealed class WindowBucket
     /// <summary>Gets the operations by the <see cref="OutcomeClass"/> of their latest attempt.</summary>
     public int[] Operations { get; } = new int[4];
 
+    /// <summary>Gets or sets the number of slow attempts (successes and failures that took at least the slow threshold).</summary>
+    public int Slow { get; set; }
+
     /// <summary>Gets or sets the number of rejected calls.</summary>
     public int Rejections { get; set; }
 
@@ -26,6 +29,9 @@ internal sealed class WindowBucket
 
     /// <summary>Gets or sets the failed attempts the trip rules judge (admitted by the circuit's current generation).</summary>
     public int HealthFailures { get; set; }
+
+    /// <summary>Gets or sets the slow successful or failed attempts the trip rules judge (admitted by the circuit's current generation).</summary>
+    public int HealthSlow { get; set; }
 
     /// <summary>Empties the bucket for a new time slice.</summary>
     /// <param name="epoch">The time slice.</param>
@@ -37,7 +43,9 @@ internal sealed class WindowBucket
         Array.Clear(Attempts, 0, Attempts.Length);
         Array.Clear(Operations, 0, Operations.Length);
         Rejections = 0;
+        Slow = 0;
         HealthSuccesses = 0;
         HealthFailures = 0;
+        HealthSlow = 0;
     }
 }

@@ -10,13 +10,23 @@ internal static class TripRules
     /// <returns>The rules, the first to trip deciding.</returns>
     public static ITripRule[] Create(BreakerSettings settings)
     {
-        var rules = new List<ITripRule>(2);
+        var rules = new List<ITripRule>(4);
         if (settings.ConsecutiveFailureThreshold is { } threshold)
         {
             rules.Add(new ConsecutiveFailuresRule(threshold));
         }
 
         rules.Add(new FailureRatioRule(settings.FailureRatio, settings.MinimumThroughput));
+        if (settings.RecoveryRampDuration is not null)
+        {
+            rules.Add(new RecoveryRampRule(settings.FailureRatio, settings.MinimumThroughput));
+        }
+
+        if (settings.SlowAttemptThreshold is not null)
+        {
+            rules.Add(new SlowAttemptsRule(settings.SlowAttemptRatio, settings.MinimumThroughput));
+        }
+
         return [.. rules];
     }
 }
