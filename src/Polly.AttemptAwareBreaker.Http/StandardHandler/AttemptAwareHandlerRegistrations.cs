@@ -16,7 +16,8 @@ internal sealed class AttemptAwareHandlerRegistrations
 
     /// <summary>
     /// Records <paramref name="registration"/> and makes its handler part of every client it applies to; the first call in a collection
-    /// also registers what all of them share: the pipeline registry, the check of stacked handlers and its start-up run.
+    /// also registers what all of them share: the pipeline registry, the check of stacked handlers and its start-up run, and the telemetry
+    /// services Microsoft's handler would have registered (<see cref="HttpTelemetryServices"/>).
     /// </summary>
     public static void Add(IHttpClientBuilder builder, AttemptAwareHandlerRegistration registration)
     {
@@ -35,6 +36,7 @@ internal sealed class AttemptAwareHandlerRegistrations
             services.TryAddEnumerable(ServiceDescriptor.Singleton<IHttpMessageHandlerBuilderFilter, StackedHandlersFilter>());
             services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StackedHandlersStartupCheck>, StackedHandlersStartupCheck.Validator>());
             services.AddOptions<StackedHandlersStartupCheck>().ValidateOnStart();
+            HttpTelemetryServices.Add(services);
         }
 
         lock (all._registrations)

@@ -45,6 +45,11 @@ public static class AttemptAwareResilienceHttpClientBuilderExtensions
     /// a manual control set there acts on all their circuits. The handler sets <see cref="HttpClient.Timeout"/> to infinite, so that
     /// <see cref="HttpAttemptAwareResilienceOptions.TotalRequestTimeout"/> governs.
     /// </para>
+    /// <para>
+    /// The first call in a service collection also registers what Microsoft's <c>AddResilienceHandler</c> registers for telemetry: the
+    /// exception summarizer with its HTTP provider, and the <c>error.type</c> tag, the status code (<c>"503"</c>), on Polly's metric events
+    /// whose outcome is an <see cref="HttpResponseMessage"/> (one tag per event, also next to Microsoft's handler).
+    /// </para>
     /// </remarks>
     /// <exception cref="ArgumentNullException"><paramref name="builder"/> is <see langword="null"/>.</exception>
     public static IHttpAttemptAwareResiliencePipelineBuilder AddAttemptAwareResilienceHandler(this IHttpClientBuilder builder)
