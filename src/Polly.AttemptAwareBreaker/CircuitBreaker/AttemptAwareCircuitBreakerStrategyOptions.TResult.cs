@@ -15,7 +15,7 @@ namespace Polly.AttemptAwareBreaker;
 /// (<see cref="SlowAttemptThreshold"/>), <see cref="AdaptiveThrottling"/> and a gradual recovery (<see cref="RecoveryRampDuration"/>).
 /// Every count is a count of downstream attempts, with or without retries.
 /// </remarks>
-public class AttemptAwareCircuitBreakerStrategyOptions<TResult> : ResilienceStrategyOptions
+public class AttemptAwareCircuitBreakerStrategyOptions<TResult> : ResilienceStrategyOptions, IValidatableObject
 {
     /// <summary>
     /// The default name of the strategy.
@@ -194,4 +194,31 @@ public class AttemptAwareCircuitBreakerStrategyOptions<TResult> : ResilienceStra
     /// </summary>
     /// <value>The default value is <see langword="null"/>: the circuit is this process's own.</value>
     public ISharedCircuitStateFactory? SharedState { get; set; }
+
+    /// <summary>
+    /// Validates the nested <see cref="AdaptiveThrottling"/> options (the properties of this type are validated by their attributes).
+    /// </summary>
+    /// <param name="validationContext">The validation context.</param>
+    /// <returns>One result per invalid nested value, naming it as <c>AdaptiveThrottling.Member</c>.</returns>
+#pragma warning disable IL2026 // Options validation reads only the public properties of the options types, which are preserved.
+    IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
+    {
+        if (AdaptiveThrottling is not { } throttling)
+        {
+            yield break;
+        }
+
+        var results = new List<ValidationResult>();
+        _ = Validator.TryValidateObject(throttling, new ValidationContext(throttling), results, validateAllProperties: true);
+        foreach (var result in results)
+        {
+            var members = result.MemberNames.Select(m => $"{nameof(AdaptiveThrottling)}.{m}").ToArray();
+            var text = result.ErrorMessage ?? "is invalid.";
+            var member = result.MemberNames.FirstOrDefault();
+            yield return new ValidationResult(
+                member is not null && text.StartsWith(member, StringComparison.Ordinal) ? $"{nameof(AdaptiveThrottling)}.{text}" : text,
+                members);
+        }
+    }
+#pragma warning restore IL2026
 }

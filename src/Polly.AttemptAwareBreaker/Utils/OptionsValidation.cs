@@ -48,8 +48,14 @@ internal static class OptionsValidation
 
         foreach (var result in results)
         {
-            var member = result.MemberNames.FirstOrDefault();
+            // A nested option (AdaptiveThrottling.Multiplier) is the configuration key AdaptiveThrottling:Multiplier.
+            var member = result.MemberNames.FirstOrDefault()?.Replace('.', ':');
             var text = result.ErrorMessage ?? "is invalid.";
+            if (member is not null && member.Contains(':') && text.StartsWith(member.Replace(':', '.'), StringComparison.Ordinal))
+            {
+                text = member + text.Substring(member.Length);
+            }
+
             errors.Add(member is null ? $"{key}: {text}"
                 : text.StartsWith(member, StringComparison.Ordinal) ? $"{key}:{text}"
                 : $"{key}:{member}: {text}");

@@ -18,10 +18,6 @@ namespace Polly.AttemptAwareBreaker.CircuitBreaker.Controller;
 /// </summary>
 internal sealed class CircuitStateMachine
 {
-    private const int StateBits = 4;
-    private const long StateMask = 0b0111;
-    private const long GuardedBit = 0b1000; // a closed circuit decides admissions under the lock
-
     private readonly object _lock = new();
     private readonly CircuitHealth _health = new();
     private readonly ProbeSlots _probes = new();
@@ -29,13 +25,11 @@ internal sealed class CircuitStateMachine
     private readonly OpenedSignal _opened = new();
     private readonly CircuitRejections _rejections;
     private readonly CircuitBreak _break;
+    private readonly StateWord _word = new();
     private BreakerSettings _settings = null!;
     private ITripRule[] _rules = [];
     private long _slowTicks = long.MaxValue;
 
-    private long _stateWord; // generation << StateBits | guarded | state: read without the lock on the closed path
-    private long _generation;
-    private CircuitState _state;
     private int _halfOpenAttempts;
     private DateTimeOffset? _lastStateChange;
     private FleetLink? _fleet;
@@ -53,7 +47,7 @@ internal sealed class CircuitStateMachine
     /// <summary>Gets the current settings (replaced as a whole by a reload, so readable without the lock).</summary>
     public BreakerSettings Settings => Volatile.Read(ref _settings);
 
-    public CircuitState State => (CircuitState)(Volatile.Read(ref _stateWord) & StateMask);
+    public CircuitState State => _word.Current;
 
     /// <summary>Gets the link to the fleet's shared state, or <see langword="null"/> when the circuit is local.</summary>
     public FleetLink? Fleet => Volatile.Read(ref _fleet);
@@ -84,11 +78,10 @@ internal sealed class CircuitStateMachine
     public Admission TryAcquire(OperationRecord? operation, long startedAt)
     {
         var attemptNumber = operation?.Attempts ?? 0;
-        var word = Volatile.Read(ref _stateWord);
-        if ((word & (StateMask | GuardedBit)) == (long)CircuitState.Closed)
+        if (_word.IsOpenToAll(out var generation))
         {
             operation?.Attempts = attemptNumber + 1;
-            return new Admission(new AttemptTicket(operation, attemptNumber, startedAt, word >> StateBits));
+            return new Admission(new AttemptTicket(operation, attemptNumber, startedAt, generation));
         }
 
         lock (_lock)
@@ -121,35 +114,20 @@ internal sealed class CircuitStateMachine
 
     /// <summary>Isolates the circuit (manual control): every attempt is rejected until it is closed.</summary>
     /// <returns>The state change.</returns>
-    public Transition IsolateManually()
+    public Transition IsolateManually() => Locked(static m =>
     {
-        lock (_lock)
-        {
-            var from = _state;
-            Enter(CircuitState.Isolated);
-            return Transition.Isolated(from, _generation, _opened.Swap());
-        }
-    }
+        var from = m._word.State;
+        m.Enter(CircuitState.Isolated);
+        return Transition.Isolated(from, m._word.Generation, m._opened.Swap());
+    });
 
     /// <summary>Closes the circuit (manual control): it admits every attempt and its window starts empty.</summary>
     /// <returns>The state change.</returns>
-    public Transition CloseManually()
-    {
-        lock (_lock)
-        {
-            return Close(CircuitStateChangeReason.ManualClose, Clock.Now);
-        }
-    }
+    public Transition CloseManually() => Locked(static m => m.Close(CircuitStateChangeReason.ManualClose, m.Clock.Now));
 
     /// <summary>Judges the rules again (the fleet's counts changed); only a closed circuit can open.</summary>
     /// <returns>The state change, if any.</returns>
-    public Transition Reevaluate()
-    {
-        lock (_lock)
-        {
-            return _state == CircuitState.Closed ? Evaluate(Clock.Now) : Transition.None;
-        }
-    }
+    public Transition Reevaluate() => Locked(static m => m._word.State == CircuitState.Closed ? m.Evaluate(m.Clock.Now) : Transition.None);
 
     /// <summary>Opens the circuit for <paramref name="length"/>, unless it is isolated or already open at least that long.</summary>
     /// <param name="length">How long the break lasts from now.</param>
@@ -165,13 +143,9 @@ internal sealed class CircuitStateMachine
 
     /// <summary>Closes an open or half-open circuit because the fleet's closed.</summary>
     /// <returns>The state change, if any.</returns>
-    public Transition CloseFromFleet()
-    {
-        lock (_lock)
-        {
-            return _state is CircuitState.Open or CircuitState.HalfOpen ? Close(CircuitStateChangeReason.SharedState, Clock.Now) : Transition.None;
-        }
-    }
+    public Transition CloseFromFleet() => Locked(static m => m._word.State is CircuitState.Open or CircuitState.HalfOpen
+        ? m.Close(CircuitStateChangeReason.SharedState, m.Clock.Now)
+        : Transition.None);
 
     /// <summary>Gives back the probe slot of a probe the fleet refused: it is never sent and counts as a rejection.</summary>
     /// <param name="ticket">The probe's ticket.</param>
@@ -194,7 +168,7 @@ internal sealed class CircuitStateMachine
     {
         lock (_lock)
         {
-            if (_generation == generation)
+            if (_word.Generation == generation)
             {
                 _break.Resize(generated);
             }
@@ -220,8 +194,17 @@ internal sealed class CircuitStateMachine
         lock (_lock)
         {
             var now = Clock.Now;
-            TimeSpan? retryAfter = _state == CircuitState.Open ? _break.Remaining(now) : null;
-            return _health.ToSnapshot(_state, _probes, _fleet?.Status ?? SharedStateStatus.None, retryAfter, _lastStateChange, now, Clock);
+            TimeSpan? retryAfter = _word.State == CircuitState.Open ? _break.Remaining(now) : null;
+            return _health.ToSnapshot(_word.State, _probes, _fleet?.Status ?? SharedStateStatus.None, retryAfter, _lastStateChange, now, Clock);
+        }
+    }
+
+    /// <summary>Runs a cold-path change under the lock (a static lambda: nothing is allocated).</summary>
+    private Transition Locked(Func<CircuitStateMachine, Transition> change)
+    {
+        lock (_lock)
+        {
+            return change(this);
         }
     }
 
@@ -234,12 +217,12 @@ internal sealed class CircuitStateMachine
         _guards.Configure(settings, Clock);
         _rules = TripRules.Create(settings);
         Volatile.Write(ref _settings, settings);
-        WriteStateWord();
+        _word.Guarded = settings.GuardsClosedAdmission;
     }
 
     private Admission TryAcquireLocked(OperationRecord? operation, int attemptNumber, long now)
     {
-        var transition = _state switch
+        var transition = _word.State switch
         {
             CircuitState.Open when _break.HasEnded(now) => HalfOpen(),
             CircuitState.Closed when _health.HasOverdue(now) => Evaluate(now),
@@ -248,7 +231,7 @@ internal sealed class CircuitStateMachine
             _ => Transition.None,
         };
 
-        switch (_state)
+        switch (_word.State)
         {
             case CircuitState.Closed when _guards.Refuses(now, _settings.Randomizer, out var byRamp, out var retryAfterTicks):
                 _health.CountRejection(now);
@@ -257,23 +240,23 @@ internal sealed class CircuitStateMachine
             case CircuitState.Closed:
                 _health.Start(now);
                 operation?.Attempts = attemptNumber + 1;
-                return new Admission(new AttemptTicket(operation, attemptNumber, now, _generation), transition);
+                return new Admission(new AttemptTicket(operation, attemptNumber, now, _word.Generation), transition);
 
             case CircuitState.HalfOpen when _probes.TryTake(now, _break.Ticks, out var slot, out var lease):
                 operation?.Attempts = attemptNumber + 1;
-                return new Admission(new AttemptTicket(operation, attemptNumber, now, _generation, slot, lease, fleetSlot: -1), transition);
+                return new Admission(new AttemptTicket(operation, attemptNumber, now, _word.Generation, slot, lease, fleetSlot: -1), transition);
         }
 
         // Half-open: RetryAfter is when a probe slot frees up at the latest; open: the time left in the break.
-        var retryAfter = _state == CircuitState.HalfOpen ? Clock.Elapsed(now, _probes.EarliestExpiry(now, _break.Ticks)) : _break.Remaining(now);
+        var retryAfter = _word.State == CircuitState.HalfOpen ? Clock.Elapsed(now, _probes.EarliestExpiry(now, _break.Ticks)) : _break.Remaining(now);
         _health.CountRejection(now);
-        return new Admission(_rejections.For(_state, retryAfter, _health.LastFailureException), transition);
+        return new Admission(_rejections.For(_word.State, retryAfter, _health.LastFailureException), transition);
     }
 
     private Transition ReportLocked(in AttemptTicket ticket, OutcomeClass outcomeClass, Exception? exception, long now)
     {
         // An attempt admitted before the latest transition is counted, but cannot move the circuit of a later generation.
-        var current = ticket.Generation == _generation;
+        var current = ticket.Generation == _word.Generation;
         var slow = _health.Count(ticket.Operation, outcomeClass, exception, now, current, ticket.StartedAt);
         if (!current)
         {
@@ -282,7 +265,7 @@ internal sealed class CircuitStateMachine
 
         _guards.Count(outcomeClass, now);
         var isFailure = outcomeClass is OutcomeClass.TransientFailure or OutcomeClass.PermanentFailure;
-        if (_state == CircuitState.HalfOpen && _probes.Release(ticket))
+        if (_word.State == CircuitState.HalfOpen && _probes.Release(ticket))
         {
             return outcomeClass switch
             {
@@ -293,7 +276,7 @@ internal sealed class CircuitStateMachine
             };
         }
 
-        return _state == CircuitState.Closed && (isFailure || slow) ? Evaluate(now) : Transition.None;
+        return _word.State == CircuitState.Closed && (isFailure || slow) ? Evaluate(now) : Transition.None;
     }
 
     private Transition Evaluate(long now)
@@ -318,7 +301,7 @@ internal sealed class CircuitStateMachine
 
     private Transition OpenForLocked(long now, TimeSpan length, CircuitStateChangeReason reason)
     {
-        if (length <= TimeSpan.Zero || _state == CircuitState.Isolated || (_state == CircuitState.Open && _break.LastsUntil(now + Clock.ToTicks(length))))
+        if (length <= TimeSpan.Zero || _word.State == CircuitState.Isolated || (_word.State == CircuitState.Open && _break.LastsUntil(now + Clock.ToTicks(length))))
         {
             return Transition.None;
         }
@@ -330,39 +313,34 @@ internal sealed class CircuitStateMachine
 
     private Transition Open(long now, in TripDecision decision, int halfOpenAttempts)
     {
-        var from = _state;
+        var from = _word.State;
         Enter(CircuitState.Open);
         _break.Start(now, _settings.BreakDuration);
-        return Transition.Opened(from, _generation, decision, halfOpenAttempts, _opened.Swap());
+        return Transition.Opened(from, _word.Generation, decision, halfOpenAttempts, _opened.Swap());
     }
 
     private Transition HalfOpen()
     {
         Enter(CircuitState.HalfOpen);
-        return Transition.HalfOpened(_generation);
+        return Transition.HalfOpened(_word.Generation);
     }
 
     private Transition Close(CircuitStateChangeReason reason, long now)
     {
-        var from = _state;
+        var from = _word.State;
         Enter(CircuitState.Closed);
         _halfOpenAttempts = 0;
         _health.Reset();
         _guards.OnClosed(afterBreak: reason is CircuitStateChangeReason.ProbesSucceeded or CircuitStateChangeReason.SharedState, now);
-        return Transition.Closed(from, _generation, reason);
+        return Transition.Closed(from, _word.Generation, reason);
     }
 
     private void Enter(CircuitState state)
     {
-        _state = state;
-        _generation++;
+        _word.Enter(state);
         _probes.Clear();
         _health.ForgetRunning();
         _guards.OnLeftClosed();
         _lastStateChange = Clock.UtcNow;
-        WriteStateWord();
     }
-
-    private void WriteStateWord()
-        => Volatile.Write(ref _stateWord, (_generation << StateBits) | (_settings.GuardsClosedAdmission ? GuardedBit : 0) | (long)_state);
 }
