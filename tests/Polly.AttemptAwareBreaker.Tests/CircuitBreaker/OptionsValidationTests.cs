@@ -17,6 +17,15 @@ public class OptionsValidationTests
         { "HalfOpenMaxProbes", o => o.HalfOpenMaxProbes = 1001, "HalfOpenMaxProbes is 1001" },
         { "HalfOpenSuccessThreshold", o => o.HalfOpenSuccessThreshold = 0, "HalfOpenSuccessThreshold is 0; the allowed range is 1 to 1000" },
         { "Classifier", o => o.Classifier = null!, "Classifier" },
+        { "SlowAttemptThreshold", o => o.SlowAttemptThreshold = TimeSpan.Zero, "SlowAttemptThreshold is 00:00:00; the allowed range is 00:00:00.0010000 to 1.00:00:00" },
+        { "SlowAttemptRatio", o => o.SlowAttemptRatio = 1.01, "SlowAttemptRatio is 1.01; the allowed range is 0 to 1" },
+        { "RecoveryRampDuration", o => o.RecoveryRampDuration = TimeSpan.FromMilliseconds(400), "RecoveryRampDuration is 00:00:00.4000000; the allowed range is 00:00:00.5000000 to 1.00:00:00" },
+        { "RecoveryRampFloor", o => o.RecoveryRampFloor = 0, "RecoveryRampFloor is 0; the allowed range is 0.01 to 1" },
+        { "Randomizer", o => o.Randomizer = null!, "Randomizer" },
+        { "AdaptiveThrottling.Multiplier", o => o.AdaptiveThrottling = new() { Multiplier = 0.9 }, "AdaptiveThrottling.Multiplier is 0.9; the allowed range is 1 to 10" },
+        { "AdaptiveThrottling.Window", o => o.AdaptiveThrottling = new() { Window = TimeSpan.FromMilliseconds(999) }, "AdaptiveThrottling.Window is 00:00:00.9990000; the allowed range is 00:00:01 to 01:00:00" },
+        { "AdaptiveThrottling.MinimumRequests", o => o.AdaptiveThrottling = new() { MinimumRequests = -1 }, "AdaptiveThrottling.MinimumRequests is -1; the allowed range is 0 to int.MaxValue" },
+        { "AdaptiveThrottling.MaxRejectionProbability", o => o.AdaptiveThrottling = new() { MaxRejectionProbability = 1 }, "AdaptiveThrottling.MaxRejectionProbability is 1; the allowed range is 0 to 0.99" },
     };
 
     [Theory]
@@ -44,6 +53,32 @@ public class OptionsValidationTests
         Assert.Null(ours.ConsecutiveFailureThreshold);
         Assert.Equal(1, ours.HalfOpenMaxProbes);
         Assert.Equal(1, ours.HalfOpenSuccessThreshold);
+    }
+
+    [Fact]
+    public void Constructor_PartialFailureRules_AreOffByDefault()
+    {
+        var options = new AttemptAwareCircuitBreakerStrategyOptions<int>();
+
+        Assert.Equal((null, 1.0, null, null, 0.1), (options.SlowAttemptThreshold, options.SlowAttemptRatio, options.AdaptiveThrottling, options.RecoveryRampDuration, options.RecoveryRampFloor));
+    }
+
+    [Fact]
+    public void Constructor_AdaptiveThrottlingDefaults_AreTheSreBooksMultiplierAndEnvoysCap()
+    {
+        var throttling = new AdaptiveThrottlingOptions();
+
+        Assert.Equal((2.0, TimeSpan.FromSeconds(10), 20, 0.8), (throttling.Multiplier, throttling.Window, throttling.MinimumRequests, throttling.MaxRejectionProbability));
+    }
+
+    [Fact]
+    public void AddAttemptAwareRetryAndCircuitBreaker_InvalidNestedThrottling_ThrowsValidationExceptionNamingIt()
+    {
+        var breaker = new AttemptAwareCircuitBreakerStrategyOptions<int> { AdaptiveThrottling = new() { Multiplier = 11 } };
+
+        var ex = Assert.Throws<ValidationException>(() => new ResiliencePipelineBuilder<int>().AddAttemptAwareRetryAndCircuitBreaker(new(), breaker));
+
+        Assert.Contains("AdaptiveThrottling.Multiplier is 11; the allowed range is 1 to 10", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
