@@ -18,6 +18,7 @@ namespace Polly.AttemptAwareBreaker.Telemetry;
 /// <item><description><c>polly.attempt_aware.operations</c> — counter of caller operations by the class of their last attempt.</description></item>
 /// <item><description><c>polly.attempt_aware.rejections</c> — counter of calls the circuit rejected.</description></item>
 /// <item><description><c>polly.attempt_aware.half_open.probes</c> — counter of half-open probes admitted.</description></item>
+/// <item><description><c>polly.attempt_aware.slow_attempts</c> — counter of attempts that took at least the slow threshold.</description></item>
 /// <item><description><c>polly.attempt_aware.retry.budget_exhausted</c> — counter of retries the retry budget suppressed.</description></item>
 /// </list>
 /// </remarks>
@@ -53,6 +54,8 @@ public sealed class AttemptAwareBreakerMetrics : IDisposable
             description: "Calls the circuit rejected without reaching the downstream.");
         _meter.CreateObservableCounter("polly.attempt_aware.half_open.probes", () => Measure(b => b.Snapshot.TotalProbesAdmitted), unit: "{probe}",
             description: "Half-open probes admitted.");
+        _meter.CreateObservableCounter("polly.attempt_aware.slow_attempts", () => Measure(b => b.Snapshot.TotalSlowAttempts), unit: "{attempt}",
+            description: "Downstream attempts that took at least the slow threshold (their outcome class is counted in the attempts).");
         _budgetExhausted = _meter.CreateCounter<long>("polly.attempt_aware.retry.budget_exhausted", unit: "{retry}",
             description: "Retries the retry budget suppressed.");
         Listener = new BudgetListener(this);

@@ -56,6 +56,28 @@ public sealed class MetricsTests : IDisposable
     }
 
     [Fact]
+    public async Task SlowAttempts_SlowThresholdFromConfiguration_EqualTheSnapshot()
+    {
+        using var app = Start(new()
+        {
+            ["Payments:Retry:Delay"] = "00:00:00",
+            ["Payments:CircuitBreaker:SlowAttemptThreshold"] = "00:00:01",
+            ["Payments:CircuitBreaker:MinimumThroughput"] = "100000",
+        });
+        await app.RunAsync(() =>
+        {
+            app.Time.Advance(TimeSpan.FromSeconds(2));
+            return false;
+        });
+        await app.RunAsync(() => false);
+
+        _listener.RecordObservableInstruments();
+
+        Assert.Equal(1, app.Registry.GetSnapshot(Breaker).TotalSlowAttempts);
+        Assert.Equal(1, Value("polly.attempt_aware.slow_attempts"));
+    }
+
+    [Fact]
     public async Task StateAndRejections_OpenCircuit_GaugeIsOneAndRejectionsCounted()
     {
         using var app = Start(new()
