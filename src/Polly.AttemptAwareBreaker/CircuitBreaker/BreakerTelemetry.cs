@@ -33,6 +33,18 @@ public static class BreakerTelemetry
     /// <summary>The shared circuit state answers (again) (arguments: <see cref="SharedStateArguments"/>).</summary>
     public const string OnSharedStateConnected = "OnSharedStateConnected";
 
+    /// <summary>
+    /// A shared circuit's own rules opened it while fewer than the quorum of instances were failing: it opened on this instance only and
+    /// the others were not told (arguments: <see cref="FleetQuorum"/>). Reported just before <see cref="OnCircuitOpened"/>.
+    /// </summary>
+    public const string OnCircuitOpenedLocally = "OnCircuitOpenedLocally";
+
+    /// <summary>
+    /// A shared circuit's own rules opened it with the quorum of failing instances reached: the opening was sent to every instance
+    /// (arguments: <see cref="FleetQuorum"/>). Reported just before <see cref="OnCircuitOpened"/>.
+    /// </summary>
+    public const string OnCircuitOpenedFleetWide = "OnCircuitOpenedFleetWide";
+
     /// <summary>The outcome classifier threw; the attempt counts as a permanent failure.</summary>
     public const string OnClassifierFailed = "OnClassifierFailed";
 

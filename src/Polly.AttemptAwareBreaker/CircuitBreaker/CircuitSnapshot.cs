@@ -21,6 +21,8 @@ public sealed class CircuitSnapshot
         int halfOpenProbesInFlight,
         long totalProbesAdmitted,
         SharedStateStatus sharedState,
+        CircuitOpenScope openScope,
+        FleetQuorum? fleetQuorum,
         TimeSpan? retryAfter,
         DateTimeOffset? lastFailureTime,
         Exception? lastFailureException,
@@ -40,6 +42,8 @@ public sealed class CircuitSnapshot
         HalfOpenProbesInFlight = halfOpenProbesInFlight;
         TotalProbesAdmitted = totalProbesAdmitted;
         SharedState = sharedState;
+        OpenScope = openScope;
+        FleetQuorum = fleetQuorum;
         RetryAfter = retryAfter;
         LastFailureTime = lastFailureTime;
         LastFailureException = lastFailureException;
@@ -88,6 +92,18 @@ public sealed class CircuitSnapshot
 
     /// <summary>Gets whether the breaker shares its circuit with other processes, and whether the shared store answers.</summary>
     public SharedStateStatus SharedState { get; }
+
+    /// <summary>
+    /// Gets whether the circuit is open for this instance only or for every instance sharing it: <see cref="CircuitOpenScope.None"/> while
+    /// closed, <see cref="CircuitOpenScope.Local"/> for a breaker that is not shared.
+    /// </summary>
+    public CircuitOpenScope OpenScope { get; }
+
+    /// <summary>
+    /// Gets how the instances sharing the circuit stood against its quorum when its rules last judged it (how many were active and
+    /// failing); <see langword="null"/> when the breaker is not shared or its rules have not judged it yet.
+    /// </summary>
+    public FleetQuorum? FleetQuorum { get; }
 
     /// <summary>Gets the time left in the current break when the circuit is open; otherwise <see langword="null"/>.</summary>
     public TimeSpan? RetryAfter { get; }

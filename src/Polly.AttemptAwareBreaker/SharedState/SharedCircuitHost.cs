@@ -30,19 +30,37 @@ public sealed class SharedCircuitHost
     public int HalfOpenMaxProbes => _link.HalfOpenMaxProbes;
 
     /// <summary>
-    /// Gets the local attempt counts since the breaker was created (each class only grows), to send the fleet what changed.
+    /// Gets or sets the fleet's quorum: how many instances must be failing on their own attempts for the circuit to open fleet-wide. With
+    /// fewer failing, an instance whose own attempts trip the rules opens only its own circuit and the others are not told; with 1 (the
+    /// default), the rules judge the fleet's counts and any opening reaches every instance. Set it from the shared state's options
+    /// before the first exchange, typically in <see cref="ISharedCircuitStateFactory.Create"/>. See <see cref="FleetQuorum"/> for when an
+    /// instance is failing.
     /// </summary>
-    /// <returns>The counts.</returns>
-    public OutcomeCounts GetLocalAttempts() => _link.LocalAttempts();
+    /// <exception cref="ArgumentOutOfRangeException">The value is less than 1.</exception>
+    public int MinimumFailingInstances
+    {
+        get => _link.MinimumFailingInstances;
+        set => _link.MinimumFailingInstances = value >= 1
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(value), value, $"MinimumFailingInstances is {value}; it must be at least 1.");
+    }
 
     /// <summary>
-    /// Applies the fleet's attempt counts over the sampling window. While the circuit is closed, the failure-ratio rule then judges the
-    /// fleet's counts plus the local attempts since <paramref name="includedLocal"/>, and opens the circuit when they meet it.
+    /// Gets this instance's share of the fleet's health, to send the other instances: its attempts in the sampling window since its
+    /// circuit last closed, and its run of failures.
     /// </summary>
-    /// <param name="successes">Successful attempts of the whole fleet in the window.</param>
-    /// <param name="failures">Failed attempts of the whole fleet in the window.</param>
-    /// <param name="includedLocal">The local counts (from <see cref="GetLocalAttempts"/>) already part of the fleet's.</param>
-    public void ApplyFleetWindow(long successes, long failures, OutcomeCounts includedLocal) => _link.ApplyWindow(successes, failures, includedLocal);
+    /// <returns>The counts.</returns>
+    public InstanceHealth GetLocalHealth() => _link.LocalHealth();
+
+    /// <summary>
+    /// Applies the other instances' health, as the store last received it from each (this instance excluded; an instance that stopped
+    /// sending is left out by the store). While the circuit is closed, the rules then judge it: when at least
+    /// <see cref="MinimumFailingInstances"/> instances are failing, on the fleet's counts (the others' plus this instance's current ones),
+    /// and an opening is published; otherwise on this instance's own counts, and an opening stays local.
+    /// </summary>
+    /// <param name="otherInstances">The other instances' health, one entry per instance.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="otherInstances"/> is <see langword="null"/>.</exception>
+    public void ApplyFleetHealth(IReadOnlyList<InstanceHealth> otherInstances) => _link.ApplyFleetHealth(Guard.NotNull(otherInstances));
 
     /// <summary>
     /// Opens the local circuit because another process opened the fleet's, until <paramref name="openUntil"/>. Ignored when the local

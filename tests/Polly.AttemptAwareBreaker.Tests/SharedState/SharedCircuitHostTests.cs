@@ -74,31 +74,31 @@ public class SharedCircuitHostTests
     }
 
     [Fact]
-    public void ApplyFleetWindow_FleetCountsMeetRatio_OpensAndPublishes()
+    public void ApplyFleetHealth_FleetCountsMeetRatio_OpensAndPublishes()
     {
         Build(Options());
 
-        _shared.Host.ApplyFleetWindow(successes: 5, failures: 5, includedLocal: default);
+        _shared.Host.ApplyFleetHealth([new InstanceHealth(5, 5, 0, 0)]);
 
         Assert.Equal(CircuitState.Open, _provider.CircuitState);
         Assert.Equal([(CircuitState.Open, (DateTimeOffset?)(_time.GetUtcNow() + Breakers.Break))], _shared.Published);
     }
 
     [Fact]
-    public void ApplyFleetWindow_FleetCountsBelowRatio_StaysClosed()
+    public void ApplyFleetHealth_FleetCountsBelowRatio_StaysClosed()
     {
         Build(Options());
 
-        _shared.Host.ApplyFleetWindow(successes: 6, failures: 4, includedLocal: default);
+        _shared.Host.ApplyFleetHealth([new InstanceHealth(3, 2, 0, 0), new InstanceHealth(3, 2, 0, 0)]);
 
         Assert.Equal(CircuitState.Closed, _provider.CircuitState);
     }
 
     [Fact]
-    public async Task ApplyFleetWindow_ThenLocalFailure_RatioJudgesFleetPlusLocal()
+    public async Task ApplyFleetHealth_ThenLocalFailure_RatioJudgesFleetPlusLocal()
     {
         var pipeline = Build(Options());
-        _shared.Host.ApplyFleetWindow(successes: 5, failures: 4, includedLocal: default);
+        _shared.Host.ApplyFleetHealth([new InstanceHealth(5, 4, 0, 0)]);
 
         await pipeline.RunAsync(Downstream.AlwaysFailing());
 
@@ -106,25 +106,24 @@ public class SharedCircuitHostTests
     }
 
     [Fact]
-    public async Task ApplyFleetWindow_LocalCountsAlreadyIncluded_AreNotCountedTwice()
+    public async Task ApplyFleetHealth_OthersPlusLocalBelowMinimum_StaysClosed()
     {
         var pipeline = Build(Options());
         await pipeline.RunAsync(Downstream.AlwaysFailing());
         await pipeline.RunAsync(Downstream.AlwaysFailing());
-        var included = _shared.Host.GetLocalAttempts();
-        _shared.Host.ApplyFleetWindow(successes: 5, failures: 3, includedLocal: included);
+        _shared.Host.ApplyFleetHealth([new InstanceHealth(5, 1, 0, 0)]);
 
-        // Fleet 5 successes and 3 failures (2 of them local), plus this failure: 5 / 4, throughput 9 — below the minimum of 10.
+        // Others 5 successes and 1 failure, local 3 failures with this one: 5 / 4, throughput 9 — below the minimum of 10.
         await pipeline.RunAsync(Downstream.AlwaysFailing());
 
         Assert.Equal(CircuitState.Closed, _provider.CircuitState);
     }
 
     [Fact]
-    public async Task ApplyFleetWindow_LocalSuccessesSinceExchange_CountTowardsThroughput()
+    public async Task ApplyFleetHealth_LocalSuccessesSinceExchange_CountTowardsThroughput()
     {
         var pipeline = Build(Options());
-        _shared.Host.ApplyFleetWindow(successes: 1, failures: 5, includedLocal: default);
+        _shared.Host.ApplyFleetHealth([new InstanceHealth(1, 5, 0, 0)]);
         for (var i = 0; i < 3; i++)
         {
             await pipeline.RunAsync(new Downstream());
@@ -137,12 +136,12 @@ public class SharedCircuitHostTests
     }
 
     [Fact]
-    public async Task ApplyFleetWindow_WhileOpen_DoesNotOpenAgain()
+    public async Task ApplyFleetHealth_WhileOpen_DoesNotOpenAgain()
     {
         var pipeline = Build(Options(consecutive: 1));
         await pipeline.RunAsync(Downstream.AlwaysFailing());
 
-        _shared.Host.ApplyFleetWindow(successes: 0, failures: 50, includedLocal: default);
+        _shared.Host.ApplyFleetHealth([new InstanceHealth(0, 50, 0, 50)]);
 
         Assert.Single(_shared.Published);
     }
@@ -151,7 +150,7 @@ public class SharedCircuitHostTests
     public async Task ReportDegraded_LocalFailureAfterwards_DoesNotUseStaleFleetCounts()
     {
         var pipeline = Build(Options());
-        _shared.Host.ApplyFleetWindow(successes: 5, failures: 4, includedLocal: default);
+        _shared.Host.ApplyFleetHealth([new InstanceHealth(5, 4, 0, 0)]);
         _shared.Host.ReportDegraded(new TimeoutException("store down"));
 
         await pipeline.RunAsync(Downstream.AlwaysFailing());
@@ -213,8 +212,37 @@ public class SharedCircuitHostTests
 
         _shared.Host.ApplyFleetOpened(_time.GetUtcNow() + TimeSpan.FromSeconds(3));
 
-        Assert.Equal([Breakers.Break], opened);
+        Assert.Single(opened);
         Assert.Empty(_shared.Published);
+    }
+
+    [Fact]
+    public void ApplyFleetOpened_ClosedCircuit_OnOpenedGetsTheFleetsBreakNotTheConfiguredOne()
+    {
+        var opened = new List<TimeSpan>();
+        var options = Options();
+        options.OnOpened = args =>
+        {
+            opened.Add(args.BreakDuration);
+            return default;
+        };
+        Build(options);
+
+        _shared.Host.ApplyFleetOpened(_time.GetUtcNow() + TimeSpan.FromSeconds(3));
+
+        Assert.Equal([TimeSpan.FromSeconds(3)], opened);
+    }
+
+    [Fact]
+    public async Task Execute_GeneratorGivesALongerBreak_PublishesTheGeneratedBreaksEnd()
+    {
+        var options = Options(consecutive: 1);
+        options.BreakDurationGenerator = _ => new ValueTask<TimeSpan>(TimeSpan.FromSeconds(30));
+        var pipeline = Build(options);
+
+        await pipeline.RunAsync(Downstream.AlwaysFailing());
+
+        Assert.Equal([(CircuitState.Open, (DateTimeOffset?)(_time.GetUtcNow() + TimeSpan.FromSeconds(30)))], _shared.Published);
     }
 
     [Fact]
@@ -371,16 +399,48 @@ public class SharedCircuitHostTests
     }
 
     [Fact]
-    public async Task Execute_HalfOpenStoreUnreachable_ProbesLocallyWithoutRelease()
+    public async Task Execute_HalfOpenStoreUnreachable_RefusedWithoutDownstreamCall()
     {
         _shared.ProbeAnswer = -1;
         var pipeline = await OpenedAndBreakOverAsync();
         var downstream = new Downstream();
 
-        await pipeline.RunAsync(downstream);
+        var outcome = await pipeline.RunAsync(downstream);
 
-        Assert.Equal(1, downstream.Calls);
+        // Other instances may be probing through the store: without it, the fleet's probe count cannot be kept.
+        Assert.IsType<BrokenCircuitException>(outcome.Exception);
+        Assert.Equal(0, downstream.Calls);
         Assert.Empty(_shared.Released);
+    }
+
+    [Fact]
+    public async Task Execute_HalfOpenStoreDegradedShorterThanAWindow_RefusedWithoutAskingTheStore()
+    {
+        _shared.ProbeAnswer = 0;
+        var pipeline = await OpenedAndBreakOverAsync();
+        _shared.Host.ReportDegraded(new TimeoutException("store down"));
+        _time.Advance(_shared.Host.SamplingDuration - TimeSpan.FromSeconds(1));
+        var downstream = new Downstream();
+
+        var outcome = await pipeline.RunAsync(downstream);
+
+        Assert.IsType<BrokenCircuitException>(outcome.Exception);
+        Assert.Equal((0, 0), (downstream.Calls, _shared.ProbeLeases.Count));
+    }
+
+    [Fact]
+    public async Task Execute_HalfOpenStoreDegradedForAWholeWindow_ProbesLocallyWithoutAskingTheStore()
+    {
+        _shared.ProbeAnswer = 0;
+        var pipeline = await OpenedAndBreakOverAsync();
+        _shared.Host.ReportDegraded(new TimeoutException("store down"));
+        _time.Advance(_shared.Host.SamplingDuration);
+        var downstream = new Downstream();
+
+        var outcome = await pipeline.RunAsync(downstream);
+
+        Assert.Equal(200, outcome.Result);
+        Assert.Equal((1, 0), (downstream.Calls, _shared.ProbeLeases.Count));
     }
 
     [Fact]
@@ -395,7 +455,7 @@ public class SharedCircuitHostTests
     }
 
     [Fact]
-    public async Task ApplyFleetWindow_LocalCountsOlderThanWindow_NotCounted()
+    public async Task ApplyFleetHealth_LocalCountsOlderThanWindow_NotCounted()
     {
         var pipeline = Build(Options());
         for (var i = 0; i < 5; i++)
@@ -408,11 +468,10 @@ public class SharedCircuitHostTests
             await pipeline.RunAsync(Downstream.AlwaysFailing());
         }
 
-        var included = _shared.Host.GetLocalAttempts();
         _time.Advance(_shared.Host.SamplingDuration);
 
-        // The fleet now holds 5 failures; the 9 local attempts left the window, so the throughput is 5, below the minimum of 10.
-        _shared.Host.ApplyFleetWindow(successes: 0, failures: 5, includedLocal: included);
+        // The others hold 5 failures; the 9 local attempts left the window, so the throughput is 5, below the minimum of 10.
+        _shared.Host.ApplyFleetHealth([new InstanceHealth(0, 5, 0, 0)]);
 
         Assert.Equal(CircuitState.Closed, _provider.CircuitState);
     }
@@ -482,15 +541,16 @@ public class SharedCircuitHostTests
     }
 
     [Fact]
-    public async Task Execute_HalfOpenStoreThrows_ProbesLocally()
+    public async Task Execute_HalfOpenStoreThrows_RefusedWithoutDownstreamCall()
     {
         var pipeline = await OpenedAndBreakOverAsync();
         _shared.ProbeError = new TimeoutException("store slow");
         var downstream = new Downstream();
 
-        await pipeline.RunAsync(downstream);
+        var outcome = await pipeline.RunAsync(downstream);
 
-        Assert.Equal(1, downstream.Calls);
+        Assert.IsType<BrokenCircuitException>(outcome.Exception);
+        Assert.Equal(0, downstream.Calls);
         Assert.Empty(_shared.Released);
     }
 
@@ -514,7 +574,7 @@ public class SharedCircuitHostTests
     }
 
     [Fact]
-    public async Task ApplyFleetWindow_LocalSuccessesAlreadyIncluded_AreNotCountedTwice()
+    public async Task GetLocalHealth_AfterCalls_ReportsTheWindowAndTheRunOfFailures()
     {
         var pipeline = Build(Options());
         for (var i = 0; i < 4; i++)
@@ -522,25 +582,47 @@ public class SharedCircuitHostTests
             await pipeline.RunAsync(new Downstream());
         }
 
-        _shared.Host.ApplyFleetWindow(successes: 5, failures: 4, includedLocal: _shared.Host.GetLocalAttempts());
-
-        // Fleet 5 successes (4 of them local) and 4 failures, plus this failure: 5 / 5, throughput 10, ratio 0.5.
+        await pipeline.RunAsync(Downstream.AlwaysFailing());
         await pipeline.RunAsync(Downstream.AlwaysFailing());
 
-        Assert.Equal(CircuitState.Open, _provider.CircuitState);
+        var health = _shared.Host.GetLocalHealth();
+
+        Assert.Equal((4L, 2L, 0L, 2, false), (health.Successes, health.Failures, health.Slow, health.ConsecutiveFailures, health.IsCircuitOpen));
     }
 
     [Fact]
-    public async Task ApplyFleetWindow_LocalPermanentFailuresSinceExchange_CountAsFailures()
+    public async Task GetLocalHealth_CircuitOpen_SaysSo()
+    {
+        var pipeline = Build(Options(consecutive: 1));
+        await pipeline.RunAsync(Downstream.AlwaysFailing());
+
+        Assert.True(_shared.Host.GetLocalHealth().IsCircuitOpen);
+    }
+
+    [Fact]
+    public async Task ApplyFleetHealth_OtherInstanceOpen_ItsWindowNotAddedToTheFleets()
+    {
+        var pipeline = Build(Options());
+        _shared.Host.ApplyFleetHealth([new InstanceHealth(0, 20, 0, 20, isCircuitOpen: true), new InstanceHealth(5, 0, 0, 0)]);
+
+        // An instance still open after the fleet closed keeps the failures that opened it until it closes too: left out, the
+        // fleet's counts are 5 successes plus this failure, below the minimum of 10.
+        await pipeline.RunAsync(Downstream.AlwaysFailing());
+
+        Assert.Equal(CircuitState.Closed, _provider.CircuitState);
+    }
+
+    [Fact]
+    public async Task ApplyFleetHealth_LocalPermanentFailures_CountAsFailures()
     {
         var options = Options();
         options.Classifier = Breakers.StatusClassifier;
         var pipeline = Build(options);
         await pipeline.RunAsync(Downstream.Answering(501));
         await pipeline.RunAsync(Downstream.Answering(501));
-        _shared.Host.ApplyFleetWindow(successes: 5, failures: 4, includedLocal: _shared.Host.GetLocalAttempts());
+        _shared.Host.ApplyFleetHealth([new InstanceHealth(5, 2, 0, 0)]);
 
-        // Fleet 5 successes and 4 failures (2 of them local), plus this permanent failure: 5 / 5, throughput 10, ratio 0.5.
+        // Others 5 successes and 2 failures, local 3 permanent failures with this one: 5 / 5, throughput 10, ratio 0.5.
         await pipeline.RunAsync(Downstream.Answering(501));
 
         Assert.Equal(CircuitState.Open, _provider.CircuitState);

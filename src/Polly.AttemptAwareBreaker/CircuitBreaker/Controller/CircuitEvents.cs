@@ -79,12 +79,27 @@ internal sealed class CircuitEvents<T> : ICircuitEventSink
         }
     }
 
+    /// <inheritdoc/>
+    public void ReportOpeningScope(bool fleetWide, FleetQuorum quorum)
+    {
+        var context = ResilienceContextPool.Shared.Get();
+        try
+        {
+            var name = fleetWide ? BreakerTelemetry.OnCircuitOpenedFleetWide : BreakerTelemetry.OnCircuitOpenedLocally;
+            _telemetry.Report(new(fleetWide ? ResilienceEventSeverity.Information : ResilienceEventSeverity.Warning, name), context, quorum);
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
+
     private async ValueTask RaiseOpenedAsync(Transition transition, ResilienceContext context, Outcome<T> outcome)
     {
         var callbacks = Volatile.Read(ref _callbacks);
 
         // A break the fleet imposed keeps the length the opening instance gave it; a local opening may generate its own.
-        var breakDuration = _machine.Settings.BreakDuration;
+        var breakDuration = transition.Reason == CircuitStateChangeReason.SharedState ? _machine.CurrentBreak : _machine.Settings.BreakDuration;
         if (callbacks.BreakDurationGenerator is { } generator && transition.Reason != CircuitStateChangeReason.SharedState)
         {
             var generated = await generator(new BreakDurationGeneratorArguments(transition.FailureRate, transition.FailureCount, context, transition.HalfOpenAttempts))

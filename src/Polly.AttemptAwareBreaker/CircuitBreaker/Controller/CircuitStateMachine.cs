@@ -195,7 +195,7 @@ internal sealed class CircuitStateMachine
         {
             var now = Clock.Now;
             TimeSpan? retryAfter = _word.State == CircuitState.Open ? _break.Remaining(now) : null;
-            return _health.ToSnapshot(_word.State, _probes, _fleet?.Status ?? SharedStateStatus.None, retryAfter, _lastStateChange, now, Clock);
+            return _health.ToSnapshot(_word.State, _probes, _fleet, retryAfter, _lastStateChange, now, Clock);
         }
     }
 

@@ -14,4 +14,9 @@ internal interface ICircuitEventSink
     /// <param name="status">The new status.</param>
     /// <param name="error">What failed, when degraded.</param>
     void ReportSharedStatus(SharedStateStatus status, Exception? error);
+
+    /// <summary>Reports in telemetry whether an opening of a shared circuit by its own rules reached the fleet or stayed local.</summary>
+    /// <param name="fleetWide">Whether the opening is fleet-wide.</param>
+    /// <param name="quorum">The quorum when the rules tripped.</param>
+    void ReportOpeningScope(bool fleetWide, FleetQuorum quorum);
 }

@@ -1,6 +1,7 @@
 using Polly.AttemptAwareBreaker.CircuitBreaker.Controller;
 using Polly.AttemptAwareBreaker.CircuitBreaker.HalfOpen;
 using Polly.AttemptAwareBreaker.CircuitBreaker.Operations;
+using Polly.AttemptAwareBreaker.SharedState;
 using Polly.CircuitBreaker;
 
 namespace Polly.AttemptAwareBreaker.CircuitBreaker.Health;
@@ -156,7 +157,7 @@ internal sealed class CircuitHealth
     /// <summary>Takes a snapshot of the counters with the circuit's state, which the caller adds.</summary>
     /// <param name="state">The circuit's state.</param>
     /// <param name="probes">The half-open probe slots.</param>
-    /// <param name="sharedState">The fleet link's status.</param>
+    /// <param name="fleet">The fleet link, when the circuit is shared.</param>
     /// <param name="retryAfter">The time left in the break, when open.</param>
     /// <param name="lastStateChange">When the state last changed.</param>
     /// <param name="now">A timestamp of the breaker's clock.</param>
@@ -165,7 +166,7 @@ internal sealed class CircuitHealth
     public CircuitSnapshot ToSnapshot(
         CircuitState state,
         ProbeSlots probes,
-        SharedStateStatus sharedState,
+        FleetLink? fleet,
         TimeSpan? retryAfter,
         DateTimeOffset? lastStateChange,
         long now,
@@ -186,7 +187,9 @@ internal sealed class CircuitHealth
             TotalSlow,
             probes.InFlight,
             probes.TotalAdmitted,
-            sharedState,
+            fleet?.Status ?? SharedStateStatus.None,
+            fleet?.ScopeOf(state) ?? (state == CircuitState.Closed ? CircuitOpenScope.None : CircuitOpenScope.Local),
+            fleet?.Quorum(),
             retryAfter,
             _hasFailed ? utcNow - clock.Elapsed(_lastFailureAt, now) : null,
             LastFailureException,

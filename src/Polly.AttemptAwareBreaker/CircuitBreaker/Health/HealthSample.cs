@@ -41,9 +41,20 @@ internal readonly struct HealthSample
     /// <summary>Gets the share of failures among the counted attempts (0 when there are none).</summary>
     public double FailureRate => Throughput == 0 ? 0 : (double)Failures / Throughput;
 
-    /// <summary>Returns the same sample with other window counts (the fleet's).</summary>
-    /// <param name="successes">The successful attempts.</param>
-    /// <param name="failures">The failed attempts.</param>
+    /// <summary>Returns the same sample with the other instances' window counts added (the run of failures stays this instance's).</summary>
+    /// <param name="successes">The other instances' successful attempts.</param>
+    /// <param name="failures">The other instances' failed attempts.</param>
+    /// <param name="slow">The other instances' slow attempts.</param>
     /// <returns>The sample.</returns>
-    public HealthSample WithCounts(long successes, long failures) => new(successes, failures, ConsecutiveFailures, Slow, Overdue, AdmittedShare);
+    public HealthSample Plus(long successes, long failures, long slow)
+        => new(Successes + successes, Failures + failures, ConsecutiveFailures, Slow + slow, Overdue, AdmittedShare);
+
+    /// <summary>
+    /// Returns the sample with every count (not the run of failures) multiplied by <paramref name="factor"/>: the ratios stay, and a rule's
+    /// minimum throughput is met when this sample holds at least 1 / <paramref name="factor"/> of it.
+    /// </summary>
+    /// <param name="factor">The multiplier, at least 1.</param>
+    /// <returns>The sample.</returns>
+    public HealthSample Scaled(int factor)
+        => new(Successes * factor, Failures * factor, ConsecutiveFailures, Slow * factor, Overdue * factor, AdmittedShare);
 }
