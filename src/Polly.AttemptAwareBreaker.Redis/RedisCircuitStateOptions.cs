@@ -32,6 +32,23 @@ public class RedisCircuitStateOptions
     public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromMilliseconds(250);
 
     /// <summary>
+    /// Gets or sets the fleet's quorum: how many instances must each be failing on their own attempts for the circuit to open for every
+    /// instance. While fewer are failing, an instance whose own attempts trip the breaker's rules opens only its own circuit (its
+    /// callers fail fast) and the others keep calling: one instance with a problem of its own (its network, its DNS, a bad deploy) cannot
+    /// open the circuit of instances that reach the downstream fine. An instance is failing when its own attempts in its window would
+    /// trip the rules with the minimum throughput shared among the active instances (at least 2 attempts each), or its own run of
+    /// failures reaches the consecutive threshold (see <see cref="FleetQuorum"/>); once enough are, the rules judge the fleet's summed
+    /// counts, so a hard outage seen by every instance trips as early as with quorum 1. With 1, any instance whose counts, added to the
+    /// fleet's, trip the rules opens every instance's circuit.
+    /// </summary>
+    /// <value>
+    /// The default is 2: a single failing instance never opens the fleet, and a fleet of one instance behaves as an unshared breaker.
+    /// Allowed: 1 to 1000.
+    /// </value>
+    [ValueRange(1, 1000)]
+    public int MinimumFailingInstances { get; set; } = 2;
+
+    /// <summary>
     /// Gets or sets this process's identity in the fleet (it marks the probe slots it holds and the openings it publishes).
     /// </summary>
     /// <value>The default is a new GUID per options instance. Required.</value>

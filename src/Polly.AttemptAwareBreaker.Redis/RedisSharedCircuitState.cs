@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using Polly.CircuitBreaker;
 using StackExchange.Redis;
@@ -10,31 +11,38 @@ namespace Polly.AttemptAwareBreaker.Redis;
 /// <remarks>
 /// <para>Keys (the breaker's name in braces keeps a breaker's keys in one cluster slot):</para>
 /// <list type="bullet">
-/// <item><description><c>{prefix}:{name}:w:{epoch}</c> — a hash of successes (<c>s</c>) and failures (<c>f</c>) per tenth of the sampling
-/// duration, expiring after the window.</description></item>
+/// <item><description><c>{prefix}:{name}:instances</c> — a hash with one field per instance: <c>{redis time ms}|{c or o}|{successes}|{failures}|{slow}|{run
+/// of failures}</c>, the instance's circuit (closed or open) and window as its last flush sent them; a field not refreshed for the stale
+/// time is removed.</description></item>
 /// <item><description><c>{prefix}:{name}:state</c> — <c>open:{unix ms}</c> while the fleet's circuit is open, expiring with the break.</description></item>
-/// <item><description><c>{prefix}:{name}:probe:{slot}</c> — the instance holding a half-open probe slot, expiring with the lease.</description></item>
+/// <item><description><c>{prefix}:{name}:probe:{slot}</c> — the token of the probe holding a half-open probe slot, expiring with the lease.</description></item>
 /// <item><description>channel <c>{prefix}:{name}:events</c> — <c>open|{unix ms}|{instance}</c> and <c>close||{instance}</c>.</description></item>
 /// </list>
-/// <para>A background loop sends the local counts and reads the fleet's in one script call per flush interval; the call path of a
-/// closed circuit never waits for Redis. Every Redis failure is caught, reported once as degraded, and retried on the next flush.</para>
+/// <para>A background loop writes the local window and reads the other instances' and the fleet's state in one script call per flush
+/// interval; the call path of a closed circuit never waits for Redis. Each flush replaces the instance's field, so a flush that times out
+/// but runs later, or one repeated after a reconnection, counts nothing twice, and a Redis that lost its data has the whole fleet's
+/// windows back after one interval. Every Redis failure is caught, reported once as degraded, and retried on the next flush.</para>
 /// </remarks>
 internal sealed class RedisSharedCircuitState : ISharedCircuitState
 {
-    private const int Buckets = 10;
-
+    // Redis's own clock stamps the fields, so the instances' clocks need not agree.
     private const string FlushScript = """
-        if tonumber(ARGV[1]) > 0 then redis.call('HINCRBY', KEYS[1], 's', ARGV[1]) end
-        if tonumber(ARGV[2]) > 0 then redis.call('HINCRBY', KEYS[1], 'f', ARGV[2]) end
-        redis.call('PEXPIRE', KEYS[1], ARGV[3])
-        local s, f = 0, 0
-        local epoch = tonumber(ARGV[4])
-        for i = 0, tonumber(ARGV[5]) - 1 do
-          local v = redis.call('HMGET', ARGV[6] .. (epoch - i), 's', 'f')
-          s = s + (tonumber(v[1]) or 0)
-          f = f + (tonumber(v[2]) or 0)
+        if redis.replicate_commands then redis.replicate_commands() end
+        local t = redis.call('TIME')
+        local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+        redis.call('HSET', KEYS[1], ARGV[1], now .. '|' .. ARGV[2])
+        redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[3]) * 2)
+        local all = redis.call('HGETALL', KEYS[1])
+        local others = {}
+        for i = 1, #all, 2 do
+          local at = tonumber(string.match(all[i + 1], '^(%d+)|'))
+          if at == nil or at < now - tonumber(ARGV[3]) then
+            redis.call('HDEL', KEYS[1], all[i])
+          elseif all[i] ~= ARGV[1] then
+            others[#others + 1] = all[i + 1]
+          end
         end
-        return { s, f, redis.call('GET', KEYS[2]) or '' }
+        return { redis.call('GET', KEYS[2]) or '', others }
         """;
 
     private const string AcquireProbeScript = """
@@ -45,7 +53,9 @@ internal sealed class RedisSharedCircuitState : ISharedCircuitState
         """;
 
     private const string ReleaseProbeScript = """
-        if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+        for i = 0, tonumber(ARGV[1]) - 1 do
+          if redis.call('GET', ARGV[2] .. i) == ARGV[3] then return redis.call('DEL', ARGV[2] .. i) end
+        end
         return 0
         """;
 
@@ -57,8 +67,10 @@ internal sealed class RedisSharedCircuitState : ISharedCircuitState
     private readonly Action<RedisChannel, RedisValue> _onMessage;
     private readonly CancellationTokenSource _stop = new();
     private readonly TimeSpan _flushTimeout;
-    private OutcomeCounts _flushed;
-    private DateTimeOffset? _degradedSince;
+    private readonly long _staleMs;
+    private readonly ConcurrentDictionary<int, string> _probeTokens = new();
+    private long _probeSequence;
+    private volatile bool _degraded;
     private bool _subscribed;
 
     public RedisSharedCircuitState(SharedCircuitHost host, IConnectionMultiplexer redis, RedisCircuitStateOptions options)
@@ -70,7 +82,10 @@ internal sealed class RedisSharedCircuitState : ISharedCircuitState
         _channel = RedisChannel.Literal(_keyBase + ":events");
         _onMessage = OnMessage;
         _flushTimeout = TimeSpan.FromTicks(Math.Max(TimeSpan.FromSeconds(1).Ticks, options.FlushInterval.Ticks * 5));
-        _flushed = host.GetLocalAttempts();
+
+        // An instance that has not flushed for two flush timeouts is left out of the fleet (it died, or cannot reach Redis).
+        _staleMs = (long)(_flushTimeout.TotalMilliseconds * 2);
+        host.MinimumFailingInstances = options.MinimumFailingInstances;
         _ = Task.Run(() => RunAsync(_stop.Token));
     }
 
@@ -105,18 +120,32 @@ internal sealed class RedisSharedCircuitState : ISharedCircuitState
 
     public async ValueTask<int?> TryAcquireProbeAsync(TimeSpan lease, CancellationToken cancellationToken)
     {
+        // Each request has its own token, so a slot granted after the caller gave up (Redis paused, then resumed) can be given back.
+        var token = _options.InstanceId + ":" + Interlocked.Increment(ref _probeSequence).ToString(CultureInfo.InvariantCulture);
         try
         {
             var result = await _redis.GetDatabase()
-                .ScriptEvaluateAsync(AcquireProbeScript, values: [_host.HalfOpenMaxProbes, KeyText("probe:"), _options.InstanceId, Math.Max(1, (long)lease.TotalMilliseconds)])
+                .ScriptEvaluateAsync(AcquireProbeScript, values: [_host.HalfOpenMaxProbes, KeyText("probe:"), token, Math.Max(1, (long)lease.TotalMilliseconds)])
                 .WaitAsync(_options.ProbeTimeout, _host.TimeProvider, cancellationToken)
                 .ConfigureAwait(false);
             var slot = (long)result;
-            return slot < 0 ? null : (int)slot;
+            if (slot < 0)
+            {
+                return null;
+            }
+
+            _probeTokens[(int)slot] = token;
+            return (int)slot;
         }
-#pragma warning disable CA1031 // Redis must never fail a call: the breaker then decides alone.
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+#pragma warning disable CA1031 // Redis must never fail a call: the breaker then decides without a fleet slot.
+        catch (Exception ex)
         {
+            ReleaseToken(token);
+            if (cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+
             Degraded(ex);
             return -1;
         }
@@ -124,7 +153,34 @@ internal sealed class RedisSharedCircuitState : ISharedCircuitState
     }
 
     public void ReleaseProbe(int slot)
-        => Safely(() => _redis.GetDatabase().ScriptEvaluate(ReleaseProbeScript, [Key($"probe:{slot}")], [_options.InstanceId], CommandFlags.FireAndForget));
+    {
+        if (_probeTokens.TryRemove(slot, out var token))
+        {
+            ReleaseToken(token);
+        }
+    }
+
+    /// <summary>Parses the other instances' fields as the flush script returns them.</summary>
+    /// <param name="fields">The fields: <c>{time}|{c (closed) or o (open)}|{successes}|{failures}|{slow}|{run}</c>.</param>
+    /// <returns>The instances' health; malformed fields are left out.</returns>
+    internal static List<InstanceHealth> ParseInstances(RedisResult[] fields)
+    {
+        var instances = new List<InstanceHealth>(fields.Length);
+        foreach (var field in fields)
+        {
+            var parts = ((string?)field)?.Split('|');
+            if (parts is { Length: 6 } && parts[1] is "c" or "o"
+                && long.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var successes)
+                && long.TryParse(parts[3], NumberStyles.None, CultureInfo.InvariantCulture, out var failures)
+                && long.TryParse(parts[4], NumberStyles.None, CultureInfo.InvariantCulture, out var slow)
+                && int.TryParse(parts[5], NumberStyles.None, CultureInfo.InvariantCulture, out var run))
+            {
+                instances.Add(new InstanceHealth(successes, failures, slow, run, isCircuitOpen: parts[1] == "o"));
+            }
+        }
+
+        return instances;
+    }
 
     private async Task RunAsync(CancellationToken stop)
     {
@@ -170,42 +226,33 @@ internal sealed class RedisSharedCircuitState : ISharedCircuitState
 
     private async Task FlushAsync(CancellationToken stop)
     {
-        var local = _host.GetLocalAttempts();
-        var now = _host.TimeProvider.GetUtcNow();
-        var bucketMs = Math.Max(1, (long)(_host.SamplingDuration.TotalMilliseconds / Buckets));
-        var epoch = now.ToUnixTimeMilliseconds() / bucketMs;
+        var local = _host.GetLocalHealth();
+        var record = string.Join("|", local.IsCircuitOpen ? "o" : "c", local.Successes, local.Failures, local.Slow, local.ConsecutiveFailures);
         try
         {
             var result = (RedisResult[]?)await _redis.GetDatabase()
-                .ScriptEvaluateAsync(
-                    FlushScript,
-                    [Key($"w:{epoch}"), Key("state")],
-                    [local.Successes - _flushed.Successes, local.Failures - _flushed.Failures, bucketMs * (Buckets + 1), epoch, Buckets, KeyText("w:")])
+                .ScriptEvaluateAsync(FlushScript, [Key("instances"), Key("state")], [_options.InstanceId, record, _staleMs])
                 .WaitAsync(_flushTimeout, _host.TimeProvider, stop)
                 .ConfigureAwait(false);
 
-            _flushed = local;
-            if (_degradedSince is not null)
+            // The fleet's view first: a probe that sees the store connected again sees the scope that view gives its circuit.
+            _host.ApplyFleetHealth(ParseInstances((RedisResult[])result![1]!));
+            if (_degraded)
             {
-                _degradedSince = null;
+                _degraded = false;
                 _host.ReportConnected();
             }
 
-            _host.ApplyFleetWindow((long)result![0], (long)result[1], local);
-            if (((string?)result[2]) is { } state && state.StartsWith("open:", StringComparison.Ordinal)
+            if (((string?)result[0]) is { } state && state.StartsWith("open:", StringComparison.Ordinal)
                 && long.TryParse(state.AsSpan(5), NumberStyles.Integer, CultureInfo.InvariantCulture, out var untilMs))
             {
                 _host.ApplyFleetOpened(DateTimeOffset.FromUnixTimeMilliseconds(untilMs));
             }
         }
-#pragma warning disable CA1031 // Redis down or slow: keep the local counts for the next flush, unless they are older than the window.
+#pragma warning disable CA1031 // Redis down or slow: the next flush sends the window as it is then.
         catch (Exception ex) when (!stop.IsCancellationRequested)
         {
             Degraded(ex);
-            if (now - _degradedSince > _host.SamplingDuration)
-            {
-                _flushed = local;
-            }
         }
 #pragma warning restore CA1031
     }
@@ -228,9 +275,13 @@ internal sealed class RedisSharedCircuitState : ISharedCircuitState
         }
     }
 
+    private void ReleaseToken(string token)
+        => Safely(() => _redis.GetDatabase().ScriptEvaluate(
+            ReleaseProbeScript, values: [_host.HalfOpenMaxProbes, KeyText("probe:"), token], flags: CommandFlags.FireAndForget));
+
     private void Degraded(Exception error)
     {
-        _degradedSince ??= _host.TimeProvider.GetUtcNow();
+        _degraded = true;
         _host.ReportDegraded(error);
     }
 
