@@ -121,24 +121,26 @@ internal sealed class FleetLink : IDisposable
     }
 
     /// <summary>
-    /// Asks the fleet for a probe slot before a local probe is sent. A circuit opened locally probes locally. Refused: the local slot is
-    /// given back and the attempt is rejected. The store not answering: refused too, unless it has not answered for a whole sampling
-    /// duration, after which the probe goes ahead on the local decision (the fleet's probe count can no longer be kept).
+    /// Asks the fleet for a probe slot before a local probe is sent. Refused: the local slot is given back and the attempt is rejected.
+    /// The store not answering (now, or reported degraded): refused too, whatever the opening's scope, until it has not answered for a
+    /// whole sampling duration, after which the probe goes ahead on the local decision (the fleet's probe count can no longer be kept).
+    /// A circuit opened locally, with the store answering, probes locally.
     /// </summary>
     /// <param name="ticket">The local probe's ticket.</param>
     /// <param name="context">The attempt's context.</param>
     /// <returns>The probe's ticket with its fleet slot, or the rejection.</returns>
     public async ValueTask<Admission> AdmitProbeAsync(AttemptTicket ticket, ResilienceContext context)
     {
-        bool degraded;
+        bool degraded, local;
         lock (_lock)
         {
-            if (_scope == CircuitOpenScope.Local || (_scope == CircuitOpenScope.None && !_fleetWide))
-            {
-                return new Admission(ticket);
-            }
-
             degraded = _status == SharedStateStatus.Degraded;
+            local = _scope == CircuitOpenScope.Local || (_scope == CircuitOpenScope.None && !_fleetWide);
+        }
+
+        if (local && !degraded)
+        {
+            return new Admission(ticket);
         }
 
         int? slot = -1;
@@ -208,14 +210,23 @@ internal sealed class FleetLink : IDisposable
         }
     }
 
-    /// <summary>Applies the other instances' health and judges the rules on it.</summary>
+    /// <summary>
+    /// Applies the other instances' health and judges the rules on it. A circuit open locally whose failures, with the others', make the
+    /// quorum (the instances opened on their own while the store did not answer, or one after the other) joins the fleet's scope: its
+    /// probes take fleet slots and its closing is published.
+    /// </summary>
     /// <param name="others">The other instances' health.</param>
     public void ApplyFleetHealth(IReadOnlyList<InstanceHealth> others)
     {
+        var open = _machine.State is CircuitState.Open or CircuitState.HalfOpen;
         lock (_lock)
         {
             _known = true;
             _others.Update(others, _machine.Settings);
+            if (open && _scope == CircuitOpenScope.Local && _others.OthersFailing(selfActive: true) + 1 >= _minimumFailing)
+            {
+                _scope = CircuitOpenScope.FleetWide;
+            }
         }
 
         Raise(_machine.Reevaluate());

@@ -219,6 +219,51 @@ public class FleetQuorumTests
     }
 
     [Fact]
+    public async Task ApplyFleetHealth_OpenLocallyOthersFailingMakeTheQuorum_JoinsTheFleetAndProbesWithAFleetSlot()
+    {
+        _shared.ProbeAnswer = 0;
+        var pipeline = Build(quorum: 2, consecutive: 1);
+        await pipeline.RunAsync(Downstream.AlwaysFailing());
+
+        // Another instance opened on its own failures too (both decided while they could not see each other).
+        _shared.Host.ApplyFleetHealth([new InstanceHealth(0, 20, 0, 20, isCircuitOpen: true)]);
+        _time.Advance(Breakers.Break);
+        await pipeline.RunAsync(new Downstream());
+
+        Assert.Equal(CircuitOpenScope.None, _provider.GetSnapshot().OpenScope);
+        Assert.Single(_shared.ProbeLeases);
+        Assert.Equal((CircuitState.Closed, (DateTimeOffset?)null), Assert.Single(_shared.Published));
+    }
+
+    [Fact]
+    public async Task ApplyFleetHealth_OpenLocallyNoOtherFailing_StaysLocal()
+    {
+        var pipeline = Build(quorum: 2, consecutive: 1);
+        await pipeline.RunAsync(Downstream.AlwaysFailing());
+
+        _shared.Host.ApplyFleetHealth([Healthy, Healthy]);
+
+        Assert.Equal(CircuitOpenScope.Local, _provider.GetSnapshot().OpenScope);
+    }
+
+    [Fact]
+    public async Task Execute_LocalOpeningStoreDegraded_ProbeRefused()
+    {
+        _shared.ProbeAnswer = 0;
+        var pipeline = Build(quorum: 2, consecutive: 1);
+        await pipeline.RunAsync(Downstream.AlwaysFailing());
+        _shared.Host.ReportDegraded(new TimeoutException("store down"));
+        _time.Advance(Breakers.Break);
+        var downstream = new Downstream();
+
+        var outcome = await pipeline.RunAsync(downstream);
+
+        // Without the store, this instance cannot know whether the others opened too and probe.
+        Assert.IsType<BrokenCircuitException>(outcome.Exception);
+        Assert.Equal(0, downstream.Calls);
+    }
+
+    [Fact]
     public void Snapshot_FleetOpenedThisInstance_ScopeIsFleetWide()
     {
         Build(quorum: 2);
