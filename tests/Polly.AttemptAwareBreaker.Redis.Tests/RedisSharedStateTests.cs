@@ -4,6 +4,7 @@ using StackExchange.Redis;
 
 namespace Polly.AttemptAwareBreaker.Redis.Tests;
 
+[Collection(RedisCollection.Name)]
 public sealed class RedisSharedStateTests(RedisServer redis) : IClassFixture<RedisServer>
 {
     private const int Threshold = 20;

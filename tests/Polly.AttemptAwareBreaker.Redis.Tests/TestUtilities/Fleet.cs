@@ -38,6 +38,9 @@ internal sealed class Fleet : IAsyncDisposable
                 {
                     o.KeyPrefix = prefix;
                     o.FlushInterval = TimeSpan.FromMilliseconds(20);
+
+                    // Every instance trips the fleet unless a test asks for a quorum.
+                    o.MinimumFailingInstances = 1;
                     shared?.Invoke(o);
                 });
             }
@@ -78,13 +81,34 @@ internal sealed class Fleet : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Watches <paramref name="condition"/> for <paramref name="duration"/> (a negative check: something that must not happen); returns
+    /// whether it held at some point.
+    /// </summary>
+    public static async Task<bool> EventuallyAsync(Func<bool> condition, TimeSpan duration)
+    {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        using var tick = new PeriodicTimer(TimeSpan.FromMilliseconds(5));
+        while (watch.Elapsed < duration)
+        {
+            if (condition())
+            {
+                return true;
+            }
+
+            await tick.WaitForNextTickAsync(TestContext.Current.CancellationToken);
+        }
+
+        return condition();
+    }
+
     internal sealed class Instance(ResiliencePipeline<int> pipeline, AttemptAwareCircuitBreakerStateProvider? state, FakeDownstream downstream)
     {
         public AttemptAwareCircuitBreakerStateProvider State { get; } = state!;
 
-        public async Task<Outcome<int>> CallAsync(Func<FakeDownstream, ValueTask<int>>? behaviour = null)
+        public async Task<Outcome<int>> CallAsync(Func<FakeDownstream, ValueTask<int>>? behaviour = null, CancellationToken cancellationToken = default)
         {
-            var context = ResilienceContextPool.Shared.Get(TestContext.Current.CancellationToken);
+            var context = ResilienceContextPool.Shared.Get(cancellationToken.CanBeCanceled ? cancellationToken : TestContext.Current.CancellationToken);
             try
             {
                 return await pipeline.ExecuteOutcomeAsync(
@@ -106,18 +130,51 @@ internal sealed class Fleet : IAsyncDisposable
     }
 }
 
-/// <summary>A downstream that counts calls and fails (503-like exception) or succeeds as told.</summary>
+/// <summary>
+/// A downstream that counts calls and the calls in flight, takes <see cref="Latency"/> to answer, and fails (503-like exception) or
+/// succeeds as told.
+/// </summary>
 internal sealed class FakeDownstream
 {
     private int _calls;
+    private int _inFlight;
+    private int _maxInFlight;
 
     public int Calls => Volatile.Read(ref _calls);
 
+    /// <summary>Gets the most calls in flight at once since <see cref="ResetMaxInFlight"/>.</summary>
+    public int MaxInFlight => Volatile.Read(ref _maxInFlight);
+
+    public int InFlight => Volatile.Read(ref _inFlight);
+
     public volatile bool Failing = true;
 
-    public ValueTask<int> CallAsync()
+    public TimeSpan Latency { get; set; }
+
+    /// <summary>Starts counting the most calls in flight afresh, from those in flight now.</summary>
+    public void ResetMaxInFlight() => Volatile.Write(ref _maxInFlight, InFlight);
+
+    /// <summary>Calls the downstream; <paramref name="fail"/> overrides <see cref="Failing"/> for this call (an instance's own trouble).</summary>
+    public async ValueTask<int> CallAsync(bool? fail = null)
     {
         Interlocked.Increment(ref _calls);
-        return Failing ? throw new HttpRequestException("503 from the downstream") : new ValueTask<int>(200);
+        var inFlight = Interlocked.Increment(ref _inFlight);
+        for (var max = MaxInFlight; inFlight > max && Interlocked.CompareExchange(ref _maxInFlight, inFlight, max) != max; max = MaxInFlight)
+        {
+        }
+
+        try
+        {
+            if (Latency > TimeSpan.Zero)
+            {
+                await Task.Delay(Latency);
+            }
+
+            return (fail ?? Failing) ? throw new HttpRequestException("503 from the downstream") : 200;
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+        }
     }
 }

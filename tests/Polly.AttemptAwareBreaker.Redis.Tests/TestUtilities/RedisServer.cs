@@ -90,6 +90,38 @@ public sealed class RedisServer : IAsyncLifetime
         _process = null;
     }
 
+    /// <summary>Freezes the server (SIGSTOP): connections stay open, nothing is answered until <see cref="ResumeAsync"/>.</summary>
+    public Task PauseAsync() => SignalAsync("STOP");
+
+    /// <summary>Lets a paused server run again (SIGCONT); it then answers everything it received meanwhile.</summary>
+    public Task ResumeAsync() => SignalAsync("CONT");
+
+    /// <summary>Kills the server and starts a new one on the same port, with none of the old one's data.</summary>
+    public async Task RestartAsync()
+    {
+        await KillAsync();
+        await StartAsync();
+    }
+
+    /// <summary>Drops every ordinary client connection (CLIENT KILL TYPE normal); the clients reconnect on their own.</summary>
+    /// <returns>The number of connections dropped.</returns>
+    public async Task<long> DropClientsAsync()
+    {
+        await using var admin = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{Port},allowAdmin=true,connectTimeout=1000");
+
+        // SKIPME yes: the admin connection is a normal client too, and stays connected to read the answer.
+        var result = await admin.GetDatabase().ExecuteAsync("CLIENT", "KILL", "TYPE", "normal", "SKIPME", "yes");
+        return (long)result;
+    }
+
+    private async Task SignalAsync(string signal)
+    {
+        var pid = _process?.Id ?? throw new InvalidOperationException("redis-server is not running.");
+        using var kill = Process.Start(new ProcessStartInfo("kill", $"-{signal} {pid}") { UseShellExecute = false })!;
+        await kill.WaitForExitAsync();
+        Assert.Equal(0, kill.ExitCode);
+    }
+
     private static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
