@@ -6,8 +6,9 @@ namespace Polly.AttemptAwareBreaker.SharedState;
 
 /// <summary>
 /// The other instances' health as of the latest exchange, summed, and the quorum's judgement of each instance: an instance is
-/// <em>failing</em> when its own window would trip the breaker's rules with the minimum throughput shared among the active instances
-/// (at least 2 attempts), or its own run of failures reaches the consecutive threshold. Not thread safe: used under the fleet link's lock.
+/// <em>failing</em> when its own window would trip the breaker's rules with the minimum throughput lowered to half its even share among
+/// the active instances (max(2, ⌈minimum / (2 × active)⌉) attempts), or its own run of failures reaches the consecutive threshold.
+/// Not thread safe: used under the fleet link's lock.
 /// </summary>
 internal sealed class FleetJudge
 {
@@ -77,8 +78,10 @@ internal sealed class FleetJudge
     /// <returns><see langword="true"/> when the instance is failing.</returns>
     public bool IsFailing(in HealthSample own, int activeInstances, BreakerSettings settings)
     {
-        // Multiplying the counts by the number of active instances keeps every ratio and divides each rule's minimum throughput by it.
-        var scaled = own.Scaled(Math.Max(1, activeInstances));
+        // Multiplying the counts keeps every ratio and divides each rule's minimum throughput by the factor. Half the even share, not the
+        // whole: when the fleet's counts just reach the minimum in an outage every instance sees, about half the instances are still
+        // below their even share (their counts reach the others a flush late), and the quorum would lag the fleet's counts by a flush.
+        var scaled = own.Scaled(2 * Math.Max(1, activeInstances));
         var enough = own.Throughput + own.Overdue >= MinimumOwnAttempts;
         foreach (var rule in Rules(settings))
         {

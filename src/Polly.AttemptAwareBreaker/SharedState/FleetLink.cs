@@ -121,34 +121,24 @@ internal sealed class FleetLink : IDisposable
     }
 
     /// <summary>
-    /// Asks the fleet for a probe slot before a local probe is sent. Refused: the local slot is given back and the attempt is rejected.
-    /// The store not answering (now, or reported degraded): refused too, whatever the opening's scope, until it has not answered for a
-    /// whole sampling duration, after which the probe goes ahead on the local decision (the fleet's probe count can no longer be kept).
-    /// A circuit opened locally, with the store answering, probes locally.
+    /// Asks the fleet for a probe slot before a local probe is sent, whatever the opening's scope: the instances that opened on their own
+    /// before they could see each other's failures probe within the fleet's count too. Refused: the local slot is given back and the
+    /// attempt is rejected. The store not answering (now, or reported degraded): refused too, until it has not answered for a whole
+    /// sampling duration, after which the probe goes ahead on the local decision (the fleet's probe count can no longer be kept).
     /// </summary>
     /// <param name="ticket">The local probe's ticket.</param>
     /// <param name="context">The attempt's context.</param>
     /// <returns>The probe's ticket with its fleet slot, or the rejection.</returns>
     public async ValueTask<Admission> AdmitProbeAsync(AttemptTicket ticket, ResilienceContext context)
     {
-        bool degraded, local;
-        lock (_lock)
-        {
-            degraded = _status == SharedStateStatus.Degraded;
-            local = _scope == CircuitOpenScope.Local || (_scope == CircuitOpenScope.None && !_fleetWide);
-        }
-
-        if (local && !degraded)
-        {
-            return new Admission(ticket);
-        }
-
         int? slot = -1;
-        if (!degraded)
+        if (Status != SharedStateStatus.Degraded)
         {
             try
             {
-                slot = await _shared!.TryAcquireProbeAsync(_machine.CurrentBreak, context.CancellationToken).ConfigureAwait(context.ContinueOnCapturedContext);
+                // A break imposed by the fleet may be the last moments of the opener's: the lease is at least the configured break.
+                var lease = _machine.CurrentBreak > _machine.Settings.BreakDuration ? _machine.CurrentBreak : _machine.Settings.BreakDuration;
+                slot = await _shared!.TryAcquireProbeAsync(lease, context.CancellationToken).ConfigureAwait(context.ContinueOnCapturedContext);
             }
 #pragma warning disable CA1031 // The shared store must never fail a call: without it the breaker decides alone.
             catch (Exception)

@@ -7,9 +7,10 @@ namespace Polly.AttemptAwareBreaker;
 /// </summary>
 /// <remarks>
 /// An instance is <em>failing</em> when its own attempts in its sampling window would trip the breaker's rules with the minimum
-/// throughput shared among the active instances: its failure ratio (or slow-attempt ratio) reaches the configured ratio over at least
-/// max(2, ⌈<c>MinimumThroughput</c> / <see cref="ActiveInstances"/>⌉) attempts, or its run of failures reaches
-/// <c>ConsecutiveFailureThreshold</c>. This instance is judged on its current counts, the others on the counts of the latest exchange.
+/// throughput lowered to half its even share among the active instances: its failure ratio (or slow-attempt ratio) reaches the
+/// configured ratio over at least max(2, ⌈<c>MinimumThroughput</c> / (2 × <see cref="ActiveInstances"/>)⌉) attempts, or its run of
+/// failures reaches <c>ConsecutiveFailureThreshold</c>. This instance is judged on its current counts, the others on the counts of the
+/// latest exchange. The fleet-wide opening itself still needs the fleet's summed counts to trip the rules.
 /// </remarks>
 public sealed class FleetQuorum
 {

@@ -81,26 +81,26 @@ public class FleetQuorumTests
             await pipeline.RunAsync(downstream);
         }
 
-        // Two active instances share the minimum of 10: this one is failing after 5 failures, and the fleet's 10 failures trip.
+        // With two active instances this one is failing after ⌈10 / 4⌉ = 3 failures; the fleet's counts trip at 5 + 5.
         Assert.Equal(5, downstream.Calls);
         Assert.Equal(CircuitOpenScope.FleetWide, _provider.GetSnapshot().OpenScope);
         Assert.Equal(CircuitState.Open, Assert.Single(_shared.Published).State);
     }
 
     [Fact]
-    public async Task Snapshot_FourActiveInstances_FailingOnceOwnFailuresReachAQuarterOfTheMinimum()
+    public async Task Snapshot_TwoActiveInstances_FailingOnceOwnFailuresReachHalfItsShareOfTheMinimum()
     {
         var pipeline = Build(quorum: 2);
-        _shared.Host.ApplyFleetHealth([Healthy, Healthy, Healthy]);
+        _shared.Host.ApplyFleetHealth([Healthy]);
         await pipeline.RunAsync(Downstream.AlwaysFailing());
         await pipeline.RunAsync(Downstream.AlwaysFailing());
         var afterTwo = _provider.GetSnapshot().FleetQuorum!.FailingInstances;
 
         await pipeline.RunAsync(Downstream.AlwaysFailing());
 
-        // ⌈10 / 4⌉ = 3 attempts of its own.
+        // ⌈10 / (2 × 2)⌉ = 3 attempts of its own.
         var quorum = _provider.GetSnapshot().FleetQuorum!;
-        Assert.Equal((0, 1, 4, 2, false), (afterTwo, quorum.FailingInstances, quorum.ActiveInstances, quorum.MinimumFailingInstances, quorum.IsReached));
+        Assert.Equal((0, 1, 2, 2, false), (afterTwo, quorum.FailingInstances, quorum.ActiveInstances, quorum.MinimumFailingInstances, quorum.IsReached));
     }
 
     [Fact]
@@ -108,7 +108,7 @@ public class FleetQuorumTests
     {
         Build(quorum: 2);
 
-        // Twenty active instances would share the minimum down to 1 attempt each; at least 2 are needed.
+        // Twenty active instances would lower the minimum to 1 attempt each; at least 2 are needed.
         _shared.Host.ApplyFleetHealth([.. Enumerable.Repeat(Healthy, 18), new InstanceHealth(0, 1, 0, 0), new InstanceHealth(0, 1, 0, 0)]);
 
         Assert.Equal(0, _provider.GetSnapshot().FleetQuorum!.FailingInstances);
@@ -162,7 +162,7 @@ public class FleetQuorumTests
     }
 
     [Fact]
-    public async Task Execute_LocalOpeningBreakOver_ProbesWithoutAFleetSlot()
+    public async Task Execute_LocalOpeningBreakOver_ProbeAsksForAFleetSlotToo()
     {
         _shared.ProbeAnswer = null;
         var pipeline = Build(quorum: 2, consecutive: 1);
@@ -172,13 +172,15 @@ public class FleetQuorumTests
 
         await pipeline.RunAsync(downstream);
 
-        Assert.Equal(1, downstream.Calls);
-        Assert.Empty(_shared.ProbeLeases);
+        // Instances that opened on their own before they saw each other's failures must not probe beyond the fleet's count.
+        Assert.Equal(0, downstream.Calls);
+        Assert.Single(_shared.ProbeLeases);
     }
 
     [Fact]
     public async Task Execute_LocalOpeningProbeSucceeds_ClosingNotPublished()
     {
+        _shared.ProbeAnswer = 0;
         var pipeline = Build(quorum: 2, consecutive: 1);
         await pipeline.RunAsync(Downstream.AlwaysFailing());
         _time.Advance(Breakers.Break);
@@ -192,6 +194,7 @@ public class FleetQuorumTests
     [Fact]
     public async Task Execute_LocalOpeningProbeFails_OpensLocallyAgain()
     {
+        _shared.ProbeAnswer = 0;
         var pipeline = Build(quorum: 2, consecutive: 1);
         await pipeline.RunAsync(Downstream.AlwaysFailing());
         _time.Advance(Breakers.Break);
@@ -215,11 +218,10 @@ public class FleetQuorumTests
 
         // The fleet opened meanwhile: this instance's successful probe is the fleet's news.
         Assert.Equal((CircuitState.Closed, (DateTimeOffset?)null), Assert.Single(_shared.Published));
-        Assert.Single(_shared.ProbeLeases);
     }
 
     [Fact]
-    public async Task ApplyFleetHealth_OpenLocallyOthersFailingMakeTheQuorum_JoinsTheFleetAndProbesWithAFleetSlot()
+    public async Task ApplyFleetHealth_OpenLocallyOthersFailingMakeTheQuorum_JoinsTheFleetAndPublishesItsClosing()
     {
         _shared.ProbeAnswer = 0;
         var pipeline = Build(quorum: 2, consecutive: 1);
@@ -231,7 +233,6 @@ public class FleetQuorumTests
         await pipeline.RunAsync(new Downstream());
 
         Assert.Equal(CircuitOpenScope.None, _provider.GetSnapshot().OpenScope);
-        Assert.Single(_shared.ProbeLeases);
         Assert.Equal((CircuitState.Closed, (DateTimeOffset?)null), Assert.Single(_shared.Published));
     }
 
