@@ -10,9 +10,13 @@ internal sealed class Fleet : IAsyncDisposable
 {
     private readonly List<ConnectionMultiplexer> _connections = [];
 
-    private Fleet()
+    private Fleet(string keyPrefix)
     {
+        KeyPrefix = keyPrefix;
     }
+
+    /// <summary>Gets the prefix of the fleet's Redis keys (one per fleet, so the tests of a class sharing a server do not meet).</summary>
+    public string KeyPrefix { get; }
 
     public List<Instance> Instances { get; } = [];
 
@@ -24,8 +28,8 @@ internal sealed class Fleet : IAsyncDisposable
         Action<AttemptAwareCircuitBreakerStrategyOptions<int>> breaker,
         Action<RedisCircuitStateOptions>? shared = null)
     {
-        var fleet = new Fleet();
         var prefix = "test-" + Guid.NewGuid().ToString("N");
+        var fleet = new Fleet(prefix);
         for (var i = 0; i < instances; i++)
         {
             var options = new AttemptAwareCircuitBreakerStrategyOptions<int> { StateProvider = new AttemptAwareCircuitBreakerStateProvider() };
@@ -73,6 +77,20 @@ internal sealed class Fleet : IAsyncDisposable
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
         using var tick = new PeriodicTimer(TimeSpan.FromMilliseconds(5));
         while (!condition())
+        {
+            if (!await tick.WaitForNextTickAsync(timeout.Token).AsTask().ContinueWith(t => t.IsCompletedSuccessfully && t.Result, TaskScheduler.Default))
+            {
+                Assert.Fail($"Timed out after {seconds} s waiting until {what}.");
+            }
+        }
+    }
+
+    /// <summary>Waits (bounded) until the asynchronous <paramref name="condition"/> holds; fails the test when it does not within the limit.</summary>
+    public static async Task UntilAsync(Func<Task<bool>> condition, string what, double seconds = 10)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
+        using var tick = new PeriodicTimer(TimeSpan.FromMilliseconds(5));
+        while (!await condition())
         {
             if (!await tick.WaitForNextTickAsync(timeout.Token).AsTask().ContinueWith(t => t.IsCompletedSuccessfully && t.Result, TaskScheduler.Default))
             {
