@@ -14,6 +14,11 @@ namespace Polly.AttemptAwareBreaker.Telemetry;
 /// <c>polly.outcome.class</c> on the outcome counts):
 /// <list type="bullet">
 /// <item><description><c>polly.attempt_aware.circuit.state</c> — gauge: 0 closed, 1 open, 2 half-open, 3 isolated.</description></item>
+/// <item><description><c>polly.attempt_aware.circuit.open_scope</c> — gauge: 0 closed, 1 open on this instance only, 2 open for every
+/// instance sharing the circuit (<see cref="CircuitSnapshot.OpenScope"/>).</description></item>
+/// <item><description><c>polly.attempt_aware.fleet.failing_instances</c> — gauge, shared circuits only: the instances failing on their own
+/// attempts when the rules last judged the circuit (<see cref="FleetQuorum.FailingInstances"/>; tag <c>polly.fleet.quorum</c>: the
+/// minimum for a fleet-wide opening).</description></item>
 /// <item><description><c>polly.attempt_aware.attempts</c> — counter of downstream attempts by outcome class.</description></item>
 /// <item><description><c>polly.attempt_aware.operations</c> — counter of caller operations by the class of their last attempt.</description></item>
 /// <item><description><c>polly.attempt_aware.rejections</c> — counter of calls the circuit rejected.</description></item>
@@ -46,6 +51,10 @@ public sealed class AttemptAwareBreakerMetrics : IDisposable
 
         _meter.CreateObservableGauge("polly.attempt_aware.circuit.state", () => Measure(b => StateValue(b.Snapshot.State)), unit: "{state}",
             description: "State of the circuit: 0 closed, 1 open, 2 half-open, 3 isolated.");
+        _meter.CreateObservableGauge("polly.attempt_aware.circuit.open_scope", () => Measure(b => (int)b.Snapshot.OpenScope), unit: "{scope}",
+            description: "Scope of an open circuit: 0 closed, 1 open on this instance only, 2 open for every instance sharing it.");
+        _meter.CreateObservableGauge("polly.attempt_aware.fleet.failing_instances", MeasureFailingInstances, unit: "{instance}",
+            description: "Instances sharing the circuit that fail on their own attempts, as this instance last judged them.");
         _meter.CreateObservableCounter("polly.attempt_aware.attempts", () => MeasureByClass(b => b.Snapshot.TotalAttempts), unit: "{attempt}",
             description: "Downstream attempts through the breaker, by outcome class.");
         _meter.CreateObservableCounter("polly.attempt_aware.operations", () => MeasureByClass(b => b.Snapshot.TotalOperations), unit: "{operation}",
@@ -90,6 +99,12 @@ public sealed class AttemptAwareBreakerMetrics : IDisposable
 
     private IEnumerable<Measurement<int>> Measure(Func<AttemptAwareCircuitBreakerInfo, int> value)
         => _registry.GetBreakers().Select(b => new Measurement<int>(value(b), Tags(b)));
+
+    private IEnumerable<Measurement<int>> MeasureFailingInstances()
+        => _registry.GetBreakers()
+            .Where(b => b.Snapshot.FleetQuorum is not null)
+            .Select(b => new Measurement<int>(
+                b.Snapshot.FleetQuorum!.FailingInstances, [.. Tags(b), new("polly.fleet.quorum", b.Snapshot.FleetQuorum.MinimumFailingInstances)]));
 
     private IEnumerable<Measurement<long>> MeasureByClass(Func<AttemptAwareCircuitBreakerInfo, OutcomeCounts> counts)
     {

@@ -118,9 +118,42 @@ public sealed class MetricsTests : IDisposable
         Assert.Equal(4, _measurements.Count(m => m.Instrument == "polly.attempt_aware.retry.budget_exhausted" && Equals(m.Tags["pipeline.name"], "payments")));
     }
 
-    private AppServices Start(Dictionary<string, string?> settings)
+    [Fact]
+    public async Task OpenScopeAndFailingInstances_SharedCircuitOpensLocally_GaugesLocalAndOneFailingInstance()
     {
-        var app = AppServices.WithRetryAndBreaker(settings);
+        var shared = new QuorumSharedState();
+        using var app = Start(
+            new()
+            {
+                ["Payments:Retry:Delay"] = "00:00:00",
+                ["Payments:CircuitBreaker:ConsecutiveFailureThreshold"] = "1",
+            },
+            services => services.PostConfigure<AttemptAwareRetryAndCircuitBreakerOptions>(AppServices.Pipeline, o => o.CircuitBreaker.SharedState = shared));
+        shared.Host.ApplyFleetHealth([new InstanceHealth(20, 0, 0, 0)]);
+
+        await app.RunAsync(() => true);
+        _listener.RecordObservableInstruments();
+
+        Assert.Equal(1, Value("polly.attempt_aware.circuit.open_scope"));
+        Assert.Equal(1, Value("polly.attempt_aware.fleet.failing_instances"));
+        Assert.Equal(2, _measurements.Single(m => m.Instrument == "polly.attempt_aware.fleet.failing_instances").Tags["polly.fleet.quorum"]);
+    }
+
+    [Fact]
+    public async Task FailingInstances_BreakerNotShared_NotMeasured()
+    {
+        using var app = Start(new() { ["Payments:Retry:Delay"] = "00:00:00" });
+        await app.RunAsync(() => true);
+
+        _listener.RecordObservableInstruments();
+
+        Assert.DoesNotContain(_measurements, m => m.Instrument == "polly.attempt_aware.fleet.failing_instances");
+        Assert.Equal(0, Value("polly.attempt_aware.circuit.open_scope"));
+    }
+
+    private AppServices Start(Dictionary<string, string?> settings, Action<IServiceCollection>? extra = null)
+    {
+        var app = AppServices.WithRetryAndBreaker(settings, extra);
         _ = app.Resilience;
         _meterScope = app.Provider.GetRequiredService<IMeterFactory>();
         _listener.Start();

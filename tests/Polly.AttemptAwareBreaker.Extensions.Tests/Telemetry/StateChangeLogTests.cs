@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Polly.AttemptAwareBreaker.Extensions.Tests.TestUtilities;
 
@@ -19,6 +20,35 @@ public class StateChangeLogTests
         Assert.Equal(CircuitState.Closed, entry.State["FromState"]);
         Assert.Equal(CircuitState.Open, entry.State["ToState"]);
         Assert.Equal(CircuitStateChangeReason.ConsecutiveFailures, entry.State["Reason"]);
+    }
+
+    [Fact]
+    public async Task Opening_SharedCircuitBelowTheQuorum_LogsALocalOpeningWithTheFailingInstances()
+    {
+        var shared = new QuorumSharedState();
+        using var app = AppServices.WithBreaker(
+            new() { ["Payments:ConsecutiveFailureThreshold"] = "1" },
+            services => services.PostConfigure<AttemptAwareCircuitBreakerStrategyOptions>(AppServices.Pipeline, o => o.SharedState = shared));
+        _ = app.Resilience;
+        shared.Host.ApplyFleetHealth([new InstanceHealth(20, 0, 0, 0), new InstanceHealth(20, 0, 0, 0)]);
+
+        await app.RunAsync(() => true);
+
+        var entry = Assert.Single(app.Logs.Entries, e => e.EventId.Name == "SharedCircuitOpened");
+        Assert.Equal(LogLevel.Warning, entry.Level);
+        Assert.Equal(
+            (CircuitOpenScope.Local, 1, 3, 2),
+            ((CircuitOpenScope)entry.State["Scope"]!, (int)entry.State["FailingInstances"]!, (int)entry.State["ActiveInstances"]!, (int)entry.State["MinimumFailingInstances"]!));
+    }
+
+    [Fact]
+    public async Task Opening_BreakerNotShared_NoSharedOpeningLogged()
+    {
+        using var app = AppServices.WithBreaker(new() { ["Payments:ConsecutiveFailureThreshold"] = "1" });
+
+        await app.RunAsync(() => true);
+
+        Assert.DoesNotContain(app.Logs.Entries, e => e.EventId.Name == "SharedCircuitOpened");
     }
 
     [Fact]
