@@ -16,9 +16,9 @@ public class RedisCircuitStateOptions
     public string KeyPrefix { get; set; } = "polly-aab";
 
     /// <summary>
-    /// Gets or sets how often the local counts are sent to Redis and the fleet's counts read back (one round trip, off the call path).
-    /// A fleet-wide trip lags the calls that cause it by at most about one interval: each instance adds at most the calls it makes in
-    /// one interval beyond the threshold.
+    /// Gets or sets how often this instance's window is written to Redis and the other instances' read back (one round trip, off the call
+    /// path). A fleet-wide trip lags the calls that cause it by at most about one interval: each instance adds at most the calls it makes
+    /// in one interval beyond the threshold. An instance that has not written for max(1 s, 5 intervals) × 2 is left out of the fleet.
     /// </summary>
     /// <value>The default is 100 milliseconds. Allowed: 10 ms to 10 s.</value>
     [ValueRange(typeof(TimeSpan), "00:00:00.010", "00:00:10")]
@@ -36,7 +36,7 @@ public class RedisCircuitStateOptions
     /// instance. While fewer are failing, an instance whose own attempts trip the breaker's rules opens only its own circuit (its
     /// callers fail fast) and the others keep calling: one instance with a problem of its own (its network, its DNS, a bad deploy) cannot
     /// open the circuit of instances that reach the downstream fine. An instance is failing when its own attempts in its window would
-    /// trip the rules with the minimum throughput shared among the active instances (at least 2 attempts each), or its own run of
+    /// trip the rules with half its even share of the minimum throughput (at least 2 attempts), or its own run of
     /// failures reaches the consecutive threshold (see <see cref="FleetQuorum"/>); once enough are, the rules judge the fleet's summed
     /// counts, so a hard outage seen by every instance trips as early as with quorum 1. With 1, any instance whose counts, added to the
     /// fleet's, trip the rules opens every instance's circuit.

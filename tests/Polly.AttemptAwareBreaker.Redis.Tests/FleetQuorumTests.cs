@@ -1,4 +1,6 @@
+using System.ComponentModel.DataAnnotations;
 using Polly.AttemptAwareBreaker.Redis.Tests.TestUtilities;
+using StackExchange.Redis;
 
 namespace Polly.AttemptAwareBreaker.Redis.Tests;
 
@@ -64,6 +66,23 @@ public sealed class FleetQuorumTests(RedisServer redis) : IClassFixture<RedisSer
         TestContext.Current.TestOutputHelper?.WriteLine($"hard outage, quorum 2: {total} downstream calls (bound {bound})");
         Assert.InRange(total, Threshold / 2, bound);
         Assert.All(fleet.Instances, i => Assert.Equal(CircuitOpenScope.FleetWide, i.State.GetSnapshot().OpenScope));
+    }
+
+    [Fact]
+    public void RedisCircuitStateOptions_Default_QuorumOfTwo()
+    {
+        Assert.Equal(2, new RedisCircuitStateOptions().MinimumFailingInstances);
+    }
+
+    [Fact]
+    public async Task UseRedis_MinimumFailingInstancesZero_ThrowsNamingTheSettingAndTheRange()
+    {
+        await using var connection = await ConnectionMultiplexer.ConnectAsync("127.0.0.1:1,abortConnect=false,connectTimeout=100");
+
+        var error = Assert.Throws<ValidationException>(() =>
+            new AttemptAwareCircuitBreakerStrategyOptions<int>().UseRedis(connection, o => o.MinimumFailingInstances = 0));
+
+        Assert.Contains("MinimumFailingInstances is 0; the allowed range is 1 to 1000 (inclusive).", error.Message, StringComparison.Ordinal);
     }
 
     private static void RatioBreaker(AttemptAwareCircuitBreakerStrategyOptions<int> o)

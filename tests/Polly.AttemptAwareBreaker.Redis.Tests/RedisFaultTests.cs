@@ -5,7 +5,7 @@ namespace Polly.AttemptAwareBreaker.Redis.Tests;
 
 /// <summary>
 /// Redis faults under load: 4 instances × 16 concurrent callers (each calling every 25 ms, 2 s timeout per call) through a downstream in
-/// hard outage (20 ms per call), while the test's own redis-server is paused, restarted without its data, or drops its connections.
+/// hard outage (20 ms per call), with the default flush interval (100 ms) and probe timeout (250 ms), while the test's own redis-server is paused, restarted without its data, or drops its connections.
 /// Every call must complete with an outcome a caller of the breaker expects, half-open probes must stay within
 /// <c>HalfOpenMaxProbes</c> fleet-wide, and once Redis answers, the instances' fields must add up to their windows.
 /// </summary>
@@ -18,6 +18,7 @@ public sealed class RedisFaultTests(RedisServer redis) : IClassFixture<RedisServ
     private static readonly TimeSpan Pace = TimeSpan.FromMilliseconds(25);
     private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan Flush = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromMilliseconds(250);
 
     [Fact]
     public async Task RedisPausedForTwoSeconds_EveryCallAnsweredProbesWithinTheMaxAndCountsAgreeAfterwards()
@@ -87,6 +88,7 @@ public sealed class RedisFaultTests(RedisServer redis) : IClassFixture<RedisServ
             {
                 o.FlushInterval = Flush;
                 o.MinimumFailingInstances = 2;
+                o.ProbeTimeout = ProbeTimeout;
             });
         fleet.Downstream.Latency = TimeSpan.FromMilliseconds(20);
         fleet.Downstream.Failing = true;
@@ -141,7 +143,7 @@ public sealed class RedisFaultTests(RedisServer redis) : IClassFixture<RedisServ
         }
 
         public override string ToString()
-            => $"Redis {Fault}: {Load}; at most {Probes} probes at once (max {MaxProbes}); Redis agreed with the windows {AgreedAfter.TotalMilliseconds:F0} ms " +
-               $"after the calls stopped (flush interval {Flush.TotalMilliseconds:F0} ms)";
+            => $"Redis {Fault}: {Load} (probe timeout {ProbeTimeout.TotalMilliseconds:F0} ms); at most {Probes} probes at once (max {MaxProbes}); " +
+               $"Redis agreed with the windows {AgreedAfter.TotalMilliseconds:F0} ms after the calls stopped (flush interval {Flush.TotalMilliseconds:F0} ms)";
     }
 }

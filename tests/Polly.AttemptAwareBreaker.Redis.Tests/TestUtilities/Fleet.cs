@@ -45,6 +45,10 @@ internal sealed class Fleet : IAsyncDisposable
 
                     // Every instance trips the fleet unless a test asks for a quorum.
                     o.MinimumFailingInstances = 1;
+
+                    // A probe whose fleet slot is not granted in time is refused; on a loaded CI machine (the other framework's run
+                    // side by side) a grant can take longer than the default 250 ms, and the tests that count probes would see fewer.
+                    o.ProbeTimeout = TimeSpan.FromSeconds(2);
                     shared?.Invoke(o);
                 });
             }
