@@ -1,3 +1,4 @@
+using Polly.Registry;
 using StackExchange.Redis;
 
 namespace Polly.AttemptAwareBreaker.Redis.Tests.TestUtilities;
@@ -9,6 +10,7 @@ namespace Polly.AttemptAwareBreaker.Redis.Tests.TestUtilities;
 internal sealed class Fleet : IAsyncDisposable
 {
     private readonly List<ConnectionMultiplexer> _connections = [];
+    private readonly List<ResiliencePipelineRegistry<string>> _registries = [];
 
     private Fleet(string keyPrefix)
     {
@@ -53,7 +55,10 @@ internal sealed class Fleet : IAsyncDisposable
                 });
             }
 
-            var pipeline = new ResiliencePipelineBuilder<int> { Name = "payments" }.AddAttemptAwareCircuitBreaker(options).Build();
+            // A registry per instance (each names its pipeline "payments"), so that disposing the fleet stops each breaker's flush loop.
+            var registry = new ResiliencePipelineRegistry<string>();
+            fleet._registries.Add(registry);
+            var pipeline = registry.GetOrAddPipeline<int>("payments", builder => builder.AddAttemptAwareCircuitBreaker(options));
             fleet.Instances.Add(new Instance(pipeline, options.StateProvider, fleet.Downstream));
         }
 
@@ -69,6 +74,11 @@ internal sealed class Fleet : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        foreach (var registry in _registries)
+        {
+            await registry.DisposeAsync();
+        }
+
         foreach (var connection in _connections)
         {
             await connection.DisposeAsync();
