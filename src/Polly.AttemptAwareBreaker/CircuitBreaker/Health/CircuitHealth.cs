@@ -40,7 +40,7 @@ internal sealed class CircuitHealth
         if (_window is null || windowTicks != _windowTicks)
         {
             _windowTicks = windowTicks;
-            _window = new SlidingWindow(windowTicks);
+            _window = new SlidingWindow(windowTicks, _window);
         }
     }
 

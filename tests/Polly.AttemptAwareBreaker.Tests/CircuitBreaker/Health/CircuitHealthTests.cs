@@ -176,6 +176,19 @@ public class CircuitHealthTests
     }
 
     [Fact]
+    public void Count_OperationMovedAfterTheWindowLengthChanged_NewWindowNotDecremented()
+    {
+        var operation = new OperationRecord();
+        _health.Count(operation, OutcomeClass.TransientFailure, null, 0, judged: true);
+        _health.UseWindow(200);
+        _health.Count(null, OutcomeClass.Success, null, 0, judged: true);
+
+        _health.Count(operation, OutcomeClass.Success, null, 0, judged: true);
+
+        Assert.Equal(new OutcomeCounts(2, 0, 0, 0), Snapshot(0).WindowOperations);
+    }
+
+    [Fact]
     public void CountRejection_Rejected_InTotalAndWindow()
     {
         _health.CountRejection(0);
