@@ -2,7 +2,7 @@ using Polly.AttemptAwareBreaker.CircuitBreaker.Controller;
 
 namespace Polly.AttemptAwareBreaker.Tests.CircuitBreaker.Controller;
 
-/// <summary>The break of an open circuit on the fake clock's timestamps (ten million a second).</summary>
+/// <summary>A break of 5 s started at timestamp 1000 of the fake clock (ten million timestamps a second).</summary>
 public class CircuitBreakTests
 {
     private const long OpenedAt = 1_000;
@@ -10,37 +10,35 @@ public class CircuitBreakTests
     private readonly BreakerClock _clock = new(new FakeTimeProvider());
     private readonly CircuitBreak _break;
 
-    public CircuitBreakTests() => _break = new CircuitBreak(_clock, Length);
+    public CircuitBreakTests()
+    {
+        _break = new CircuitBreak(_clock, Length);
+        _break.Start(OpenedAt, Length);
+    }
 
     [Fact]
-    public void Start_AtAMoment_EndsOneBreakLengthLater()
+    public void Start_AnotherBreakLater_EndsItsLengthAfterThatMoment()
     {
-        _break.Start(OpenedAt, Length);
+        _break.Start(9_000, TimeSpan.FromSeconds(2));
 
-        Assert.Equal((OpenedAt + Ticks(Length), Ticks(Length), Length), (_break.Until, _break.Ticks, _break.Length));
+        Assert.Equal((9_000 + Ticks(TimeSpan.FromSeconds(2)), Ticks(TimeSpan.FromSeconds(2)), TimeSpan.FromSeconds(2)), (_break.Until, _break.Ticks, _break.Length));
     }
 
     [Fact]
     public void HasEnded_OneTickBeforeTheEnd_False()
     {
-        _break.Start(OpenedAt, Length);
-
         Assert.False(_break.HasEnded(_break.Until - 1));
     }
 
     [Fact]
     public void HasEnded_AtTheEnd_True()
     {
-        _break.Start(OpenedAt, Length);
-
         Assert.True(_break.HasEnded(_break.Until));
     }
 
     [Fact]
     public void Resize_Longer_MeasuredFromTheOpening()
     {
-        _break.Start(OpenedAt, Length);
-
         _break.Resize(TimeSpan.FromSeconds(8));
 
         Assert.Equal((OpenedAt + Ticks(TimeSpan.FromSeconds(8)), TimeSpan.FromSeconds(8)), (_break.Until, _break.Length));
@@ -49,8 +47,6 @@ public class CircuitBreakTests
     [Fact]
     public void Resize_Shorter_MeasuredFromTheOpening()
     {
-        _break.Start(OpenedAt, Length);
-
         _break.Resize(TimeSpan.FromSeconds(2));
 
         Assert.Equal(OpenedAt + Ticks(TimeSpan.FromSeconds(2)), _break.Until);
@@ -59,7 +55,6 @@ public class CircuitBreakTests
     [Fact]
     public void Resize_Twice_StillMeasuredFromTheOpening()
     {
-        _break.Start(OpenedAt, Length);
         _break.Resize(TimeSpan.FromSeconds(8));
 
         _break.Resize(TimeSpan.FromSeconds(3));
@@ -70,40 +65,30 @@ public class CircuitBreakTests
     [Fact]
     public void LastsUntil_ExactlyTheEnd_True()
     {
-        _break.Start(OpenedAt, Length);
-
         Assert.True(_break.LastsUntil(_break.Until));
     }
 
     [Fact]
     public void LastsUntil_OneMillisecondAfterTheEnd_TrueWithinTolerance()
     {
-        _break.Start(OpenedAt, Length);
-
         Assert.True(_break.LastsUntil(_break.Until + Ticks(TimeSpan.FromMilliseconds(1))));
     }
 
     [Fact]
     public void LastsUntil_JustOverOneMillisecondAfterTheEnd_False()
     {
-        _break.Start(OpenedAt, Length);
-
         Assert.False(_break.LastsUntil(_break.Until + Ticks(TimeSpan.FromMilliseconds(1)) + 1));
     }
 
     [Fact]
     public void Remaining_DuringTheBreak_TimeLeft()
     {
-        _break.Start(OpenedAt, Length);
-
         Assert.Equal(TimeSpan.FromSeconds(3), _break.Remaining(OpenedAt + Ticks(TimeSpan.FromSeconds(2))));
     }
 
     [Fact]
     public void Remaining_AfterTheBreak_Zero()
     {
-        _break.Start(OpenedAt, Length);
-
         Assert.Equal(TimeSpan.Zero, _break.Remaining(_break.Until + Ticks(TimeSpan.FromSeconds(1))));
     }
 

@@ -116,23 +116,23 @@ public class CircuitHealthTests
         Assert.Equal((new OutcomeCounts(1, 1, 0, 0), new OutcomeCounts(1, 1, 0, 0)), (snapshot.TotalOperations, snapshot.WindowOperations));
     }
 
-    [Fact]
-    public void Count_OperationMovedBetweenClasses_CountedOnceInItsLatestClass()
+    [Theory]
+    [InlineData(50)] // the bucket of its first attempt is still inside the window
+    [InlineData(150)] // that bucket left the window
+    public void Count_OperationMovedBetweenClasses_CountedOnceInItsLatestClass(long secondAttemptAt)
     {
-        var operation = new OperationRecord();
-        _health.Count(operation, OutcomeClass.TransientFailure, null, 0, judged: true);
+        var operation = OperationFailedAt(0);
 
-        _health.Count(operation, OutcomeClass.Success, null, 50, judged: true);
+        _health.Count(operation, OutcomeClass.Success, null, secondAttemptAt, judged: true);
 
-        var snapshot = Snapshot(50);
+        var snapshot = Snapshot(secondAttemptAt);
         Assert.Equal((new OutcomeCounts(1, 0, 0, 0), new OutcomeCounts(1, 0, 0, 0)), (snapshot.TotalOperations, snapshot.WindowOperations));
     }
 
     [Fact]
     public void Count_OperationMovedBetweenClasses_EveryAttemptStaysCounted()
     {
-        var operation = new OperationRecord();
-        _health.Count(operation, OutcomeClass.TransientFailure, null, 0, judged: true);
+        var operation = OperationFailedAt(0);
 
         _health.Count(operation, OutcomeClass.Success, null, 50, judged: true);
 
@@ -140,22 +140,9 @@ public class CircuitHealthTests
     }
 
     [Fact]
-    public void Count_OperationMovedAfterItsEarlierBucketLeftTheWindow_TotalsMoveAndWindowHoldsTheNewClass()
-    {
-        var operation = new OperationRecord();
-        _health.Count(operation, OutcomeClass.TransientFailure, null, 0, judged: true);
-
-        _health.Count(operation, OutcomeClass.Success, null, 150, judged: true);
-
-        var snapshot = Snapshot(150);
-        Assert.Equal((new OutcomeCounts(1, 0, 0, 0), new OutcomeCounts(1, 0, 0, 0)), (snapshot.TotalOperations, snapshot.WindowOperations));
-    }
-
-    [Fact]
     public void Count_OperationMovedAfterItsEarlierBucketWasRecycled_NewSliceKeepsItsOwnCounts()
     {
-        var operation = new OperationRecord();
-        _health.Count(operation, OutcomeClass.TransientFailure, null, 0, judged: true);
+        var operation = OperationFailedAt(0);
         _health.Count(null, OutcomeClass.TransientFailure, null, 100, judged: true); // recycles the bucket of 0..9 for 100..109
 
         _health.Count(operation, OutcomeClass.Success, null, 100, judged: true);
@@ -166,8 +153,7 @@ public class CircuitHealthTests
     [Fact]
     public void Count_OperationMovedAfterReset_WindowHoldsOnlyTheNewClass()
     {
-        var operation = new OperationRecord();
-        _health.Count(operation, OutcomeClass.TransientFailure, null, 0, judged: true);
+        var operation = OperationFailedAt(0);
         _health.Reset();
 
         _health.Count(operation, OutcomeClass.Success, null, 0, judged: true);
@@ -178,8 +164,7 @@ public class CircuitHealthTests
     [Fact]
     public void Count_OperationMovedAfterTheWindowLengthChanged_NewWindowNotDecremented()
     {
-        var operation = new OperationRecord();
-        _health.Count(operation, OutcomeClass.TransientFailure, null, 0, judged: true);
+        var operation = OperationFailedAt(0);
         _health.UseWindow(200);
         _health.Count(null, OutcomeClass.Success, null, 0, judged: true);
 
@@ -254,6 +239,14 @@ public class CircuitHealthTests
         {
             _health.Count(null, outcome, null, 0, judged: true);
         }
+    }
+
+    /// <summary>Counts the failed first attempt of a new operation at <paramref name="at"/>.</summary>
+    private OperationRecord OperationFailedAt(long at)
+    {
+        var operation = new OperationRecord();
+        _health.Count(operation, OutcomeClass.TransientFailure, null, at, judged: true);
+        return operation;
     }
 
     private CircuitSnapshot Snapshot(long now)

@@ -29,15 +29,12 @@ public class SlidingWindowTests
     [Fact]
     public void Current_SliceOneWindowLater_ReusesTheBucketEmpty()
     {
-        var first = _window.Current(5);
-        first.Attempts[(int)OutcomeClass.Success]++;
-        first.Rejections++;
-        first.HealthSuccesses++;
+        var first = CountEverything(5);
 
         var later = _window.Current(105);
 
         Assert.Same(first, later);
-        Assert.Equal((0, 0, 0), (later.Attempts[(int)OutcomeClass.Success], later.Rejections, later.HealthSuccesses));
+        Assert.Equal((0, 0, 0, 0), (later.Attempts[(int)OutcomeClass.Success], later.Rejections, later.HealthSuccesses, later.HealthFailures));
     }
 
     [Fact]
@@ -169,10 +166,7 @@ public class SlidingWindowTests
     [Fact]
     public void Reset_CountsInsideTheWindow_ForgetsThem()
     {
-        var bucket = _window.Current(0);
-        bucket.Attempts[(int)OutcomeClass.Success]++;
-        bucket.Rejections++;
-        bucket.HealthFailures++;
+        CountEverything(0);
 
         _window.Reset();
 
@@ -202,6 +196,17 @@ public class SlidingWindowTests
         // Still inside the window at 99 only if the bucket took the slice again rather than keeping the reset's empty mark.
         _window.Sum(99, out var attempts, out _, out _);
         Assert.Equal(1, attempts.Successes);
+    }
+
+    /// <summary>Counts a success, a rejection, a judged success and a judged failure in the bucket of <paramref name="at"/>.</summary>
+    private WindowBucket CountEverything(long at)
+    {
+        var bucket = _window.Current(at);
+        bucket.Attempts[(int)OutcomeClass.Success]++;
+        bucket.Rejections++;
+        bucket.HealthSuccesses++;
+        bucket.HealthFailures++;
+        return bucket;
     }
 
     private void CountAttempt(long at, OutcomeClass outcomeClass) => _window.Current(at).Attempts[(int)outcomeClass]++;

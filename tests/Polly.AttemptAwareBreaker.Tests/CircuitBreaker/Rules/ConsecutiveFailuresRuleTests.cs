@@ -3,48 +3,26 @@ using Polly.AttemptAwareBreaker.CircuitBreaker.Rules;
 
 namespace Polly.AttemptAwareBreaker.Tests.CircuitBreaker.Rules;
 
+/// <summary>The consecutive-failures rule with a threshold of 3.</summary>
 public class ConsecutiveFailuresRuleTests
 {
     private readonly ConsecutiveFailuresRule _rule = new(threshold: 3);
 
-    [Fact]
-    public void Evaluate_RunOneBelowThreshold_DoesNotTrip()
+    [Theory]
+    [InlineData(0, 3, 3)] // exactly at the threshold
+    [InlineData(0, 4, 4)]
+    [InlineData(97, 3, 3)] // whatever the failure ratio
+    public void Evaluate_RunAtOrAboveThreshold_Trips(long successes, long failures, int run)
     {
-        var decision = _rule.Evaluate(new HealthSample(successes: 0, failures: 2, consecutiveFailures: 2));
-
-        Assert.False(decision.Trips);
+        Assert.True(_rule.Evaluate(new HealthSample(successes, failures, run)).Trips);
     }
 
-    [Fact]
-    public void Evaluate_RunExactlyAtThreshold_Trips()
+    [Theory]
+    [InlineData(0, 2, 2)] // one below the threshold
+    [InlineData(1, 50, 2)] // whatever the failures in the window
+    public void Evaluate_RunBelowThreshold_DoesNotTrip(long successes, long failures, int run)
     {
-        var decision = _rule.Evaluate(new HealthSample(successes: 0, failures: 3, consecutiveFailures: 3));
-
-        Assert.True(decision.Trips);
-    }
-
-    [Fact]
-    public void Evaluate_RunAboveThreshold_Trips()
-    {
-        var decision = _rule.Evaluate(new HealthSample(successes: 0, failures: 4, consecutiveFailures: 4));
-
-        Assert.True(decision.Trips);
-    }
-
-    [Fact]
-    public void Evaluate_RunAtThresholdWithLowFailureRatio_StillTrips()
-    {
-        var decision = _rule.Evaluate(new HealthSample(successes: 97, failures: 3, consecutiveFailures: 3));
-
-        Assert.True(decision.Trips);
-    }
-
-    [Fact]
-    public void Evaluate_ManyFailuresInWindowButShortRun_DoesNotTrip()
-    {
-        var decision = _rule.Evaluate(new HealthSample(successes: 1, failures: 50, consecutiveFailures: 2));
-
-        Assert.False(decision.Trips);
+        Assert.False(_rule.Evaluate(new HealthSample(successes, failures, run)).Trips);
     }
 
     [Fact]

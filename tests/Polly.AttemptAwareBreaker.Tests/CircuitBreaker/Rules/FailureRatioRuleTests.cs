@@ -3,46 +3,36 @@ using Polly.AttemptAwareBreaker.CircuitBreaker.Rules;
 
 namespace Polly.AttemptAwareBreaker.Tests.CircuitBreaker.Rules;
 
+/// <summary>The failure-ratio rule; unless a test says otherwise, a ratio of 0.5 with a minimum throughput of 10.</summary>
 public class FailureRatioRuleTests
 {
     private readonly FailureRatioRule _rule = new(failureRatio: 0.5, minimumThroughput: 10);
 
     [Theory]
-    [InlineData(0.5, 5, 5)]
-    [InlineData(0.1, 9, 1)]
-    [InlineData(0.3, 7, 3)]
-    [InlineData(1.0, 0, 10)]
+    [InlineData(0.5, 10, 10)]
+    [InlineData(0.1, 18, 2)]
+    [InlineData(0.3, 14, 6)]
+    [InlineData(1.0, 0, 20)]
     public void Evaluate_RatioExactlyAtThreshold_Trips(double ratio, long successes, long failures)
     {
         var rule = new FailureRatioRule(ratio, minimumThroughput: 10);
 
-        var decision = rule.Evaluate(new HealthSample(successes, failures, consecutiveFailures: 0));
-
-        Assert.True(decision.Trips);
-    }
-
-    [Fact]
-    public void Evaluate_RatioJustBelowThreshold_DoesNotTrip()
-    {
-        var decision = _rule.Evaluate(new HealthSample(successes: 51, failures: 49, consecutiveFailures: 0));
-
-        Assert.False(decision.Trips);
-    }
-
-    [Fact]
-    public void Evaluate_ThroughputOneBelowMinimum_DoesNotTrip()
-    {
-        var decision = _rule.Evaluate(new HealthSample(successes: 0, failures: 9, consecutiveFailures: 9));
-
-        Assert.False(decision.Trips);
+        Assert.True(rule.Evaluate(new HealthSample(successes, failures, consecutiveFailures: 0)).Trips);
     }
 
     [Fact]
     public void Evaluate_ThroughputExactlyAtMinimum_Trips()
     {
-        var decision = _rule.Evaluate(new HealthSample(successes: 5, failures: 5, consecutiveFailures: 0));
+        Assert.True(_rule.Evaluate(new HealthSample(successes: 0, failures: 10, consecutiveFailures: 0)).Trips);
+    }
 
-        Assert.True(decision.Trips);
+    [Theory]
+    [InlineData(51, 49, 0)] // ratio just below
+    [InlineData(0, 9, 9)] // throughput one below the minimum
+    [InlineData(90, 10, 10)] // whatever the run of failures
+    public void Evaluate_RatioOrThroughputBelowItsThreshold_DoesNotTrip(long successes, long failures, int run)
+    {
+        Assert.False(_rule.Evaluate(new HealthSample(successes, failures, run)).Trips);
     }
 
     [Fact]
@@ -50,17 +40,7 @@ public class FailureRatioRuleTests
     {
         var rule = new FailureRatioRule(failureRatio: 0.1, minimumThroughput: 1);
 
-        var decision = rule.Evaluate(new HealthSample(successes: 0, failures: 0, consecutiveFailures: 0));
-
-        Assert.False(decision.Trips);
-    }
-
-    [Fact]
-    public void Evaluate_LongRunButRatioBelowThreshold_DoesNotTrip()
-    {
-        var decision = _rule.Evaluate(new HealthSample(successes: 90, failures: 10, consecutiveFailures: 10));
-
-        Assert.False(decision.Trips);
+        Assert.False(rule.Evaluate(new HealthSample(successes: 0, failures: 0, consecutiveFailures: 0)).Trips);
     }
 
     [Fact]

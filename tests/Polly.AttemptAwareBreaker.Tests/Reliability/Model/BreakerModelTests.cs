@@ -92,20 +92,12 @@ public class BreakerModelTests
 
         public List<(BreakerPermit Permit, BreakerModel.Ticket Ticket)> Held { get; } = [];
 
-        public static GateSubject Create(BreakerModel.Settings settings, FakeTimeProvider time, AttemptAwareCircuitBreakerManualControl control)
-            => new(new AttemptAwareCircuitBreakerGate(
-                new AttemptAwareCircuitBreakerStrategyOptions
-                {
-                    ConsecutiveFailureThreshold = settings.Consecutive,
-                    MinimumThroughput = settings.MinimumThroughput,
-                    FailureRatio = settings.FailureRatio,
-                    BreakDuration = settings.Break,
-                    HalfOpenMaxProbes = settings.Probes,
-                    HalfOpenSuccessThreshold = settings.SuccessThreshold,
-                    SamplingDuration = settings.Sampling,
-                    ManualControl = control,
-                },
-                time));
+        public static GateSubject Create(ModelDriver<GateSubject> driver)
+        {
+            var options = new AttemptAwareCircuitBreakerStrategyOptions();
+            driver.ConfigureBreaker(options);
+            return new GateSubject(new AttemptAwareCircuitBreakerGate(options, driver.Time));
+        }
 
         public static void AssertSameDecision(BreakerPermit permit, BreakerModel.Ticket? ticket, int step)
         {

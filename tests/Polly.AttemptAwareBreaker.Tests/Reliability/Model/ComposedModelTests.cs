@@ -51,24 +51,19 @@ public class ComposedModelTests
 
         public ResiliencePipeline<int> Pipeline { get; } = pipeline;
 
-        public static ComposedSubject Create(BreakerModel.Settings settings, FakeTimeProvider time, AttemptAwareCircuitBreakerManualControl control)
+        public static ComposedSubject Create(ModelDriver<ComposedSubject> driver)
         {
             var state = new AttemptAwareCircuitBreakerStateProvider();
-            var pipeline = new ResiliencePipelineBuilder<int> { TimeProvider = time }
+            var breaker = new AttemptAwareCircuitBreakerStrategyOptions<int>
+            {
+                Classifier = args => new(args.Outcome.Result switch { 0 => OutcomeClass.Success, 1 => OutcomeClass.TransientFailure, 2 => OutcomeClass.PermanentFailure, _ => OutcomeClass.Ignored }),
+                StateProvider = state,
+            };
+            driver.ConfigureBreaker(breaker);
+            var pipeline = new ResiliencePipelineBuilder<int> { TimeProvider = driver.Time }
                 .AddAttemptAwareRetryAndCircuitBreaker(
                     new AttemptAwareRetryStrategyOptions<int> { MaxRetryAttempts = MaxRetries, Delay = TimeSpan.Zero, RetryBudget = null },
-                    new AttemptAwareCircuitBreakerStrategyOptions<int>
-                    {
-                        ConsecutiveFailureThreshold = settings.Consecutive,
-                        MinimumThroughput = settings.MinimumThroughput,
-                        FailureRatio = settings.FailureRatio,
-                        BreakDuration = settings.Break,
-                        HalfOpenMaxProbes = settings.Probes,
-                        SamplingDuration = settings.Sampling,
-                        Classifier = args => new(args.Outcome.Result switch { 0 => OutcomeClass.Success, 1 => OutcomeClass.TransientFailure, 2 => OutcomeClass.PermanentFailure, _ => OutcomeClass.Ignored }),
-                        ManualControl = control,
-                        StateProvider = state,
-                    })
+                    breaker)
                 .Build();
             return new ComposedSubject(pipeline, state);
         }

@@ -13,12 +13,13 @@ namespace Polly.AttemptAwareBreaker.Tests.Reliability.Model;
 internal sealed class ModelDriver<TSubject>
     where TSubject : IModelSubject
 {
-    private ModelDriver(BreakerModel.Settings settings, Func<BreakerModel.Settings, FakeTimeProvider, AttemptAwareCircuitBreakerManualControl, TSubject> create)
+    private ModelDriver(BreakerModel.Settings settings, Func<ModelDriver<TSubject>, TSubject> create)
     {
         // The model counts time in TimeSpan ticks and compares them with the fake clock's timestamps.
         Assert.Equal(TimeSpan.TicksPerSecond, Time.TimestampFrequency);
+        Settings = settings;
         Model = new BreakerModel(settings);
-        Subject = create(settings, Time, Control);
+        Subject = create(this);
     }
 
     /// <summary>Gets clock advances from 100 ms (well inside a bucket) to 6 s (beyond every break and most windows).</summary>
@@ -27,6 +28,9 @@ internal sealed class ModelDriver<TSubject>
     public static Gen<Command> Isolates { get; } = Gen.Const((Command)new Isolate());
 
     public static Gen<Command> Closes { get; } = Gen.Const((Command)new Close());
+
+    /// <summary>Gets the option set of this run.</summary>
+    public BreakerModel.Settings Settings { get; }
 
     public FakeTimeProvider Time { get; } = new();
 
@@ -46,24 +50,39 @@ internal sealed class ModelDriver<TSubject>
     /// <param name="settings">The option sets.</param>
     /// <param name="commands">The command sequences.</param>
     /// <param name="defaultIterations">The iterations of an ordinary test run.</param>
-    /// <param name="create">Builds the breaker under test with the option set, the driver's clock and its manual control.</param>
+    /// <param name="create">Builds the breaker under test on the driver's clock (see <see cref="ConfigureBreaker"/>).</param>
     /// <returns>A task that fails at the first sequence where the breaker and the model disagree.</returns>
     public static Task CheckAsync(
         Gen<BreakerModel.Settings> settings,
         Gen<Command[]> commands,
         long defaultIterations,
-        Func<BreakerModel.Settings, FakeTimeProvider, AttemptAwareCircuitBreakerManualControl, TSubject> create)
+        Func<ModelDriver<TSubject>, TSubject> create)
         => Gen.Select(settings, commands).SampleAsync(
             (s, c) => RunAsync(s, c, create),
             iter: long.TryParse(Environment.GetEnvironmentVariable("AAB_MODEL_ITERATIONS"), out var n) ? n : defaultIterations,
             threads: 1,
             print: r => $"{r.Item1}; {string.Join(", ", r.Item2.Select(c => c.ToString()))}");
 
+    /// <summary>Sets the breaker options the run's option set describes, and binds them to the driver's manual control.</summary>
+    /// <typeparam name="TResult">The type of result.</typeparam>
+    /// <param name="options">The options of the breaker under test.</param>
+    public void ConfigureBreaker<TResult>(AttemptAwareCircuitBreakerStrategyOptions<TResult> options)
+    {
+        options.ConsecutiveFailureThreshold = Settings.Consecutive;
+        options.MinimumThroughput = Settings.MinimumThroughput;
+        options.FailureRatio = Settings.FailureRatio;
+        options.BreakDuration = Settings.Break;
+        options.HalfOpenMaxProbes = Settings.Probes;
+        options.HalfOpenSuccessThreshold = Settings.SuccessThreshold;
+        options.SamplingDuration = Settings.Sampling;
+        options.ManualControl = Control;
+    }
+
     /// <summary>Runs one command sequence against the breaker and the model, failing at the first step where they disagree.</summary>
     private static async Task RunAsync(
         BreakerModel.Settings settings,
         Command[] commands,
-        Func<BreakerModel.Settings, FakeTimeProvider, AttemptAwareCircuitBreakerManualControl, TSubject> create)
+        Func<ModelDriver<TSubject>, TSubject> create)
     {
         var driver = new ModelDriver<TSubject>(settings, create);
         using var subject = driver.Subject;
