@@ -46,7 +46,7 @@ internal sealed class CircuitHealth
         if (_window is null || windowTicks != _windowTicks)
         {
             _windowTicks = windowTicks;
-            _window = new SlidingWindow(windowTicks);
+            _window = new SlidingWindow(windowTicks, _window);
         }
     }
 
