@@ -107,7 +107,7 @@ public class ProbeSlotsTests
         _slots.Resize(1);
         Take(0);
 
-        var decides = _slots.Release(new AttemptTicket(null, 0, 0));
+        var decides = _slots.Release(new AttemptTicket(null, 0, 0, 0));
 
         Assert.Equal((false, 1), (decides, _slots.InFlight));
     }
@@ -256,6 +256,6 @@ public class ProbeSlotsTests
     private AttemptTicket Take(long now)
     {
         Assert.True(_slots.TryTake(now, Lease, out var slot, out var lease));
-        return new AttemptTicket(null, 0, 0, slot, lease, fleetSlot: -1);
+        return new AttemptTicket(null, 0, 0, 0, slot, lease, fleetSlot: -1);
     }
 }

@@ -18,34 +18,34 @@ public class CircuitHealthTests
     [Fact]
     public void Count_JudgedFailure_InTheSample()
     {
-        _health.Count(null, OutcomeClass.TransientFailure, null, 0, judged: true);
+        _health.Count(null, OutcomeClass.TransientFailure, null, 0, judged: true, startedAt: 0);
 
-        var sample = _health.Sample(0);
+        var sample = _health.Sample(0, admittedShare: 1);
         Assert.Equal((0L, 1L, 1), (sample.Successes, sample.Failures, sample.ConsecutiveFailures));
     }
 
     [Fact]
     public void Count_PermanentFailure_JudgedAsAFailure()
     {
-        _health.Count(null, OutcomeClass.PermanentFailure, null, 0, judged: true);
+        _health.Count(null, OutcomeClass.PermanentFailure, null, 0, judged: true, startedAt: 0);
 
-        var sample = _health.Sample(0);
+        var sample = _health.Sample(0, admittedShare: 1);
         Assert.Equal((1L, 1), (sample.Failures, sample.ConsecutiveFailures));
     }
 
     [Fact]
     public void Count_FailureNotJudged_NotInTheSample()
     {
-        _health.Count(null, OutcomeClass.TransientFailure, null, 0, judged: false);
+        _health.Count(null, OutcomeClass.TransientFailure, null, 0, judged: false, startedAt: 0);
 
-        var sample = _health.Sample(0);
+        var sample = _health.Sample(0, admittedShare: 1);
         Assert.Equal((0L, 0), (sample.Failures, sample.ConsecutiveFailures));
     }
 
     [Fact]
     public void Count_FailureNotJudged_InTotalsAndWindowStatistics()
     {
-        _health.Count(null, OutcomeClass.TransientFailure, null, 0, judged: false);
+        _health.Count(null, OutcomeClass.TransientFailure, null, 0, judged: false, startedAt: 0);
 
         var snapshot = Snapshot(0);
         Assert.Equal((1L, 1L), (snapshot.TotalAttempts.TransientFailures, snapshot.WindowAttempts.TransientFailures));
@@ -56,7 +56,7 @@ public class CircuitHealthTests
     {
         var error = new TimeoutException("late");
 
-        _health.Count(null, OutcomeClass.TransientFailure, error, 0, judged: false);
+        _health.Count(null, OutcomeClass.TransientFailure, error, 0, judged: false, startedAt: 0);
 
         Assert.Same(error, _health.LastFailureException);
     }
@@ -64,9 +64,9 @@ public class CircuitHealthTests
     [Fact]
     public void Count_SuccessNotJudged_NotInTheSample()
     {
-        _health.Count(null, OutcomeClass.Success, null, 0, judged: false);
+        _health.Count(null, OutcomeClass.Success, null, 0, judged: false, startedAt: 0);
 
-        Assert.Equal(0, _health.Sample(0).Successes);
+        Assert.Equal(0, _health.Sample(0, admittedShare: 1).Successes);
     }
 
     [Fact]
@@ -74,7 +74,7 @@ public class CircuitHealthTests
     {
         CountJudged(OutcomeClass.TransientFailure, OutcomeClass.TransientFailure);
 
-        _health.Count(null, OutcomeClass.Success, null, 0, judged: true);
+        _health.Count(null, OutcomeClass.Success, null, 0, judged: true, startedAt: 0);
 
         Assert.Equal(0, _health.ConsecutiveFailures);
     }
@@ -84,7 +84,7 @@ public class CircuitHealthTests
     {
         CountJudged(OutcomeClass.TransientFailure, OutcomeClass.TransientFailure);
 
-        _health.Count(null, OutcomeClass.Success, null, 0, judged: false);
+        _health.Count(null, OutcomeClass.Success, null, 0, judged: false, startedAt: 0);
 
         Assert.Equal(2, _health.ConsecutiveFailures);
     }
@@ -94,7 +94,7 @@ public class CircuitHealthTests
     {
         CountJudged(OutcomeClass.TransientFailure);
 
-        _health.Count(null, OutcomeClass.Ignored, null, 0, judged: true);
+        _health.Count(null, OutcomeClass.Ignored, null, 0, judged: true, startedAt: 0);
 
         Assert.Equal(1, _health.ConsecutiveFailures);
     }
@@ -102,9 +102,9 @@ public class CircuitHealthTests
     [Fact]
     public void Count_JudgedIgnoredOutcome_NotInTheSample()
     {
-        _health.Count(null, OutcomeClass.Ignored, null, 0, judged: true);
+        _health.Count(null, OutcomeClass.Ignored, null, 0, judged: true, startedAt: 0);
 
-        Assert.Equal(0, _health.Sample(0).Throughput);
+        Assert.Equal(0, _health.Sample(0, admittedShare: 1).Throughput);
     }
 
     [Fact]
@@ -123,7 +123,7 @@ public class CircuitHealthTests
     {
         var operation = OperationFailedAt(0);
 
-        _health.Count(operation, OutcomeClass.Success, null, secondAttemptAt, judged: true);
+        _health.Count(operation, OutcomeClass.Success, null, secondAttemptAt, judged: true, startedAt: 0);
 
         var snapshot = Snapshot(secondAttemptAt);
         Assert.Equal((new OutcomeCounts(1, 0, 0, 0), new OutcomeCounts(1, 0, 0, 0)), (snapshot.TotalOperations, snapshot.WindowOperations));
@@ -134,7 +134,7 @@ public class CircuitHealthTests
     {
         var operation = OperationFailedAt(0);
 
-        _health.Count(operation, OutcomeClass.Success, null, 50, judged: true);
+        _health.Count(operation, OutcomeClass.Success, null, 50, judged: true, startedAt: 0);
 
         Assert.Equal(new OutcomeCounts(1, 1, 0, 0), Snapshot(50).WindowAttempts);
     }
@@ -143,9 +143,9 @@ public class CircuitHealthTests
     public void Count_OperationMovedAfterItsEarlierBucketWasRecycled_NewSliceKeepsItsOwnCounts()
     {
         var operation = OperationFailedAt(0);
-        _health.Count(null, OutcomeClass.TransientFailure, null, 100, judged: true); // recycles the bucket of 0..9 for 100..109
+        _health.Count(null, OutcomeClass.TransientFailure, null, 100, judged: true, startedAt: 0); // recycles the bucket of 0..9 for 100..109
 
-        _health.Count(operation, OutcomeClass.Success, null, 100, judged: true);
+        _health.Count(operation, OutcomeClass.Success, null, 100, judged: true, startedAt: 0);
 
         Assert.Equal(new OutcomeCounts(1, 1, 0, 0), Snapshot(100).WindowOperations);
     }
@@ -156,7 +156,7 @@ public class CircuitHealthTests
         var operation = OperationFailedAt(0);
         _health.Reset();
 
-        _health.Count(operation, OutcomeClass.Success, null, 0, judged: true);
+        _health.Count(operation, OutcomeClass.Success, null, 0, judged: true, startedAt: 0);
 
         Assert.Equal(new OutcomeCounts(1, 0, 0, 0), Snapshot(0).WindowOperations);
     }
@@ -166,9 +166,9 @@ public class CircuitHealthTests
     {
         var operation = OperationFailedAt(0);
         _health.UseWindow(200);
-        _health.Count(null, OutcomeClass.Success, null, 0, judged: true);
+        _health.Count(null, OutcomeClass.Success, null, 0, judged: true, startedAt: 0);
 
-        _health.Count(operation, OutcomeClass.Success, null, 0, judged: true);
+        _health.Count(operation, OutcomeClass.Success, null, 0, judged: true, startedAt: 0);
 
         Assert.Equal(new OutcomeCounts(2, 0, 0, 0), Snapshot(0).WindowOperations);
     }
@@ -187,7 +187,7 @@ public class CircuitHealthTests
     {
         CountJudged(OutcomeClass.TransientFailure, OutcomeClass.TransientFailure);
 
-        var sample = _health.Sample(100);
+        var sample = _health.Sample(100, admittedShare: 1);
 
         Assert.Equal((0L, 2), (sample.Failures, sample.ConsecutiveFailures));
     }
@@ -199,7 +199,7 @@ public class CircuitHealthTests
 
         _health.Reset();
 
-        var sample = _health.Sample(0);
+        var sample = _health.Sample(0, admittedShare: 1);
         Assert.Equal((0L, 0), (sample.Throughput, sample.ConsecutiveFailures));
     }
 
@@ -220,7 +220,7 @@ public class CircuitHealthTests
 
         _health.UseWindow(100);
 
-        Assert.Equal(1, _health.Sample(0).Failures);
+        Assert.Equal(1, _health.Sample(0, admittedShare: 1).Failures);
     }
 
     [Fact]
@@ -230,14 +230,14 @@ public class CircuitHealthTests
 
         _health.UseWindow(200);
 
-        Assert.Equal((0L, 1L), (_health.Sample(0).Failures, _health.TotalAttempts.TransientFailures));
+        Assert.Equal((0L, 1L), (_health.Sample(0, admittedShare: 1).Failures, _health.TotalAttempts.TransientFailures));
     }
 
     private void CountJudged(params OutcomeClass[] outcomes)
     {
         foreach (var outcome in outcomes)
         {
-            _health.Count(null, outcome, null, 0, judged: true);
+            _health.Count(null, outcome, null, 0, judged: true, startedAt: 0);
         }
     }
 
@@ -245,10 +245,10 @@ public class CircuitHealthTests
     private OperationRecord OperationFailedAt(long at)
     {
         var operation = new OperationRecord();
-        _health.Count(operation, OutcomeClass.TransientFailure, null, at, judged: true);
+        _health.Count(operation, OutcomeClass.TransientFailure, null, at, judged: true, startedAt: 0);
         return operation;
     }
 
     private CircuitSnapshot Snapshot(long now)
-        => _health.ToSnapshot(CircuitState.Closed, new ProbeSlots(), SharedStateStatus.None, null, null, now, new BreakerClock(new FakeTimeProvider()));
+        => _health.ToSnapshot(CircuitState.Closed, BreakerSettings.From(new AttemptAwareCircuitBreakerStrategyOptions<int>()), new ProbeSlots(), SharedStateStatus.None, null, null, now, new BreakerClock(new FakeTimeProvider()));
 }

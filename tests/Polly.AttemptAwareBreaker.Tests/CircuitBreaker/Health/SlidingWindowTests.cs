@@ -62,7 +62,7 @@ public class SlidingWindowTests
     {
         CountAttempt(0, OutcomeClass.TransientFailure);
 
-        _window.Sum(99, out var attempts, out _, out _);
+        _window.Sum(99, out var attempts, out _, out _, out _);
 
         Assert.Equal(1, attempts.TransientFailures);
     }
@@ -72,7 +72,7 @@ public class SlidingWindowTests
     {
         CountAttempt(0, OutcomeClass.TransientFailure);
 
-        _window.Sum(100, out var attempts, out _, out _);
+        _window.Sum(100, out var attempts, out _, out _, out _);
 
         Assert.Equal(0, attempts.Total);
     }
@@ -88,7 +88,7 @@ public class SlidingWindowTests
             bucket.Rejections += 3;
         }
 
-        _window.Sum(99, out var attempts, out var operations, out var rejections);
+        _window.Sum(99, out var attempts, out var operations, out var rejections, out _);
 
         Assert.Equal(new OutcomeCounts(1, 0, 1, 1), attempts);
         Assert.Equal(new OutcomeCounts(2, 0, 2, 2), operations);
@@ -104,7 +104,7 @@ public class SlidingWindowTests
         bucket.HealthSuccesses = 1;
         bucket.HealthFailures = 2;
 
-        _window.SumHealth(0, out var successes, out var failures);
+        _window.SumHealth(0, out var successes, out var failures, out _, out _);
 
         Assert.Equal((1L, 2L), (successes, failures));
     }
@@ -114,7 +114,7 @@ public class SlidingWindowTests
     {
         _window.Current(0).HealthFailures++;
 
-        _window.SumHealth(99, out _, out var failures);
+        _window.SumHealth(99, out _, out var failures, out _, out _);
 
         Assert.Equal(1, failures);
     }
@@ -124,7 +124,7 @@ public class SlidingWindowTests
     {
         _window.Current(0).HealthFailures++;
 
-        _window.SumHealth(100, out _, out var failures);
+        _window.SumHealth(100, out _, out var failures, out _, out _);
 
         Assert.Equal(0, failures);
     }
@@ -170,8 +170,8 @@ public class SlidingWindowTests
 
         _window.Reset();
 
-        _window.Sum(0, out var attempts, out _, out var rejections);
-        _window.SumHealth(0, out _, out var failures);
+        _window.Sum(0, out var attempts, out _, out var rejections, out _);
+        _window.SumHealth(0, out _, out var failures, out _, out _);
         Assert.Equal((0L, 0L, 0L), (attempts.Total, rejections, failures));
     }
 
@@ -194,7 +194,7 @@ public class SlidingWindowTests
         CountAttempt(5, OutcomeClass.Success);
 
         // Still inside the window at 99 only if the bucket took the slice again rather than keeping the reset's empty mark.
-        _window.Sum(99, out var attempts, out _, out _);
+        _window.Sum(99, out var attempts, out _, out _, out _);
         Assert.Equal(1, attempts.Successes);
     }
 
