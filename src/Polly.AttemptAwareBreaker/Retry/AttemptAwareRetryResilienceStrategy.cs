@@ -77,10 +77,11 @@ internal sealed class AttemptAwareRetryResilienceStrategy<T> : ResilienceStrateg
                     _budget?.OnFirstAttempt(finished);
                 }
 
+                // In shadow mode the breaker rejects nothing, so the retry retries as if the circuit stayed closed.
+                var enforcing = !_machine.Settings.IsShadow;
                 var retryable = !result.WasRejected
                     && result.Class == OutcomeClass.TransientFailure
-                    && !result.WasProbe
-                    && !result.OpenedCircuit
+                    && !(enforcing && (result.WasProbe || result.OpenedCircuit))
                     && attemptNumber < _retry.MaxRetryAttempts
                     && !context.CancellationToken.IsCancellationRequested;
 
@@ -96,7 +97,7 @@ internal sealed class AttemptAwareRetryResilienceStrategy<T> : ResilienceStrateg
                     return outcome;
                 }
 
-                if (_machine.State is CircuitState.Open or CircuitState.Isolated)
+                if (enforcing && _machine.State is CircuitState.Open or CircuitState.Isolated)
                 {
                     // Opened by other callers: the next attempt is rejected at once, without a delay; this result is replaced.
                     await DisposeResultAsync(outcome, context).ConfigureAwait(context.ContinueOnCapturedContext);
@@ -178,8 +179,8 @@ internal sealed class AttemptAwareRetryResilienceStrategy<T> : ResilienceStrateg
 
     private async ValueTask<Outcome<T>?> WaitUnlessOpenedAsync(TimeSpan delay, ResilienceContext context)
     {
-        var opened = _machine.OpenedToken;
-        if (_machine.State is CircuitState.Open or CircuitState.Isolated)
+        var opened = _machine.Settings.IsShadow ? CancellationToken.None : _machine.OpenedToken;
+        if (!_machine.Settings.IsShadow && _machine.State is CircuitState.Open or CircuitState.Isolated)
         {
             return null;
         }

@@ -39,7 +39,7 @@ internal sealed class BreakerCircuit<T> : IDisposable
             Controller.ShareThrough(sharedState, BreakerNames.NameOf(source));
         }
 
-        Attempt = new BreakerAttempt<T>(Controller, options.Classifier, telemetry);
+        Attempt = new BreakerAttempt<T>(Controller, options.Classifier, options.RequestedBreakGenerator, telemetry);
         options.StateProvider?.Initialize(Controller);
         _manualControlRegistration = options.ManualControl?.Initialize(Controller);
     }
