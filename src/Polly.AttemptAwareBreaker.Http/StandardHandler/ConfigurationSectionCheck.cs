@@ -19,6 +19,9 @@ internal static class ConfigurationSectionCheck
 {
     private const DynamicallyAccessedMemberTypes Properties = DynamicallyAccessedMemberTypes.PublicProperties;
 
+    private const string Walked = "Only options types the configuration binder's source generator binds are walked; the generated binder uses "
+        + "their properties, so trimming keeps them, and a property trimmed away would not be bound either.";
+
     /// <summary>Throws an <see cref="InvalidOperationException"/> naming every unknown key and unreadable value of <paramref name="section"/>.</summary>
     public static void ThrowIfInvalid<[DynamicallyAccessedMembers(Properties)] TOptions>(IConfigurationSection section)
     {
@@ -30,12 +33,7 @@ internal static class ConfigurationSectionCheck
         }
     }
 
-    /// <summary>Returns the names of the settings of <paramref name="type"/>, as configuration keys.</summary>
-    [UnconditionalSuppressMessage("Trimming", "IL2072", Justification = "Only options types the configuration binder's source generator binds are walked; "
-        + "the generated binder uses their properties, so trimming keeps them, and a property trimmed away would not be bound either.")]
-    public static IReadOnlyList<string> SettingsOf([DynamicallyAccessedMembers(Properties)] Type type) => Settings(type).Select(p => p.Name).ToList();
-
-    [UnconditionalSuppressMessage("Trimming", "IL2072", Justification = "See SettingsOf.")]
+    [UnconditionalSuppressMessage("Trimming", "IL2072", Justification = Walked)]
     private static void Check(IConfigurationSection section, [DynamicallyAccessedMembers(Properties)] Type type, List<string> errors)
     {
         var settings = Settings(type);
@@ -85,14 +83,14 @@ internal static class ConfigurationSectionCheck
         }
     }
 
-    [UnconditionalSuppressMessage("Trimming", "IL2072", Justification = "See SettingsOf.")]
+    [UnconditionalSuppressMessage("Trimming", "IL2072", Justification = Walked)]
     private static List<PropertyInfo> Settings([DynamicallyAccessedMembers(Properties)] Type type)
         => type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
             .Where(p => p.GetIndexParameters().Length == 0 && p.GetMethod?.IsPublic == true && IsSetting(p))
             .OrderBy(p => p.Name, StringComparer.Ordinal)
             .ToList();
 
-    [UnconditionalSuppressMessage("Trimming", "IL2072", Justification = "See SettingsOf.")]
+    [UnconditionalSuppressMessage("Trimming", "IL2072", Justification = Walked)]
     private static bool IsSetting(PropertyInfo property)
     {
         var type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
