@@ -150,6 +150,52 @@ public sealed class StandardHandlerDropInTests
         Assert.Equal(1, downstream.Requests);
     }
 
+    // Where the two differ by design (README, "What still differs"): the attempt whose failure opens the circuit.
+    [Fact]
+    public async Task ChosenStatusCodes_AttemptThatOpensTheCircuit_StandardRetriesAfterItsDelayIntoTheRejection()
+    {
+        var (downstream, services, client) = await OpenedBySecondOperationAsync(Handler.Standard);
+        await using (downstream)
+        await using (services)
+        using (client)
+        {
+            await Assert.ThrowsAsync<BrokenCircuitException>(() => SendAsync(() => client.GetAsync("/", Cancel), Timer(JitteredSecond)));
+
+            Assert.Equal(4, downstream.Requests);
+            Assert.Equal(TimeSpan.FromMilliseconds(2250), _time.GetUtcNow() - Start);
+        }
+    }
+
+    [Fact]
+    public async Task ChosenStatusCodes_AttemptThatOpensTheCircuit_AttemptAwareEndsTheOperationWithThatAttemptsAnswer()
+    {
+        var (downstream, services, client) = await OpenedBySecondOperationAsync(Handler.AttemptAware);
+        await using (downstream)
+        await using (services)
+        using (client)
+        {
+            using var response = await client.GetAsync("/", Cancel);
+
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            Assert.Equal(4, downstream.Requests);
+            Assert.Equal(TimeSpan.FromMilliseconds(1500), _time.GetUtcNow() - Start);
+        }
+    }
+
+    /// <summary>
+    /// A downstream answering 503, and a first operation of three attempts (two jittered retries): the circuit (ratio 0.5 over at least
+    /// 4 attempts) opens at the next attempt.
+    /// </summary>
+    private async Task<(KestrelDownstream Downstream, ClientServices Services, HttpClient Client)> OpenedBySecondOperationAsync(Handler handler)
+    {
+        var downstream = await KestrelDownstream.AnsweringAsync(HttpStatusCode.ServiceUnavailable);
+        var services = Services(downstream, client => DocumentedConfigurations.AddChosenStatusCodes(client, handler));
+        var client = Client(services);
+        using var first = await SendAsync(() => client.GetAsync("/", Cancel), Timer(JitteredSecond), Timer(JitteredSecond));
+        Assert.Equal(3, downstream.Requests);
+        return (downstream, services, client);
+    }
+
     private static HttpClient Client(ClientServices services) => services.Provider.GetRequiredService<IHttpClientFactory>().CreateClient("inventory");
 
     private ClientServices Services(KestrelDownstream downstream, Action<IHttpClientBuilder> handler)
