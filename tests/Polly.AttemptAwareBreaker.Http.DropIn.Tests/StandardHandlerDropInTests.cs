@@ -20,6 +20,7 @@ public sealed class StandardHandlerDropInTests
     private static readonly TimeSpan TwoSeconds = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan JitteredSecond = TimeSpan.FromMilliseconds(750);
+    private static readonly TimeSpan BreakDuration = TimeSpan.FromSeconds(30);
 
     private readonly ObservedTimeProvider _time = new(Start);
     private readonly List<TimeSpan> _retryDelays = [];
@@ -45,6 +46,31 @@ public sealed class StandardHandlerDropInTests
         await Assert.ThrowsAsync<BrokenCircuitException>(() => client.GetAsync("/", Cancel));
         Assert.Equal(6, downstream.Requests);
         Assert.Equal([OneSecond, TwoSeconds, OneSecond, TwoSeconds], _retryDelays);
+    }
+
+    [Theory]
+    [InlineData(Handler.Standard)]
+    [InlineData(Handler.AttemptAware)]
+    public async Task TransientFaults_CircuitOpened_RejectsForTheBreakDurationThenAProbeToTheHealedDownstreamClosesIt(Handler handler)
+    {
+        await using var downstream = await KestrelDownstream.AnsweringAsync(HttpStatusCode.InternalServerError);
+        await using var services = Services(downstream, client => DocumentedConfigurations.AddTransientFaultHandling(client, handler, _retryDelays));
+        using var client = Client(services);
+        for (var operation = 0; operation < 2; operation++)
+        {
+            using var failed = await SendAsync(() => client.GetAsync("/", Cancel), Timer(OneSecond), Timer(TwoSeconds));
+        }
+
+        downstream.Behaviour = (_, _) => HttpStatusCode.OK;
+        _time.Fake.Advance(BreakDuration - TimeSpan.FromMilliseconds(1));
+        await Assert.ThrowsAsync<BrokenCircuitException>(() => client.GetAsync("/", Cancel));
+        _time.Fake.Advance(TimeSpan.FromMilliseconds(1));
+        using var probe = await client.GetAsync("/", Cancel);
+        using var after = await client.GetAsync("/", Cancel);
+
+        Assert.Equal(HttpStatusCode.OK, probe.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, after.StatusCode);
+        Assert.Equal(6 + 2, downstream.Requests);
     }
 
     [Theory]
