@@ -138,4 +138,102 @@ internal static class DocumentedConfigurations
             // </chosen-status-codes>
         }
     }
+
+    /// <summary>
+    /// The other members of Microsoft's options, each set once (callbacks record that they ran into <paramref name="events"/>), so that
+    /// every documented member is shown to compile against this library's options.
+    /// </summary>
+    public static void AddEveryOtherSetting(IHttpClientBuilder client, Handler handler, ICollection<string> events)
+    {
+        if (handler == Handler.Standard)
+        {
+            // <every-other-setting>
+            client.AddStandardResilienceHandler()
+                .Configure((options, services) =>
+                {
+                    options.RateLimiter.DefaultRateLimiterOptions.PermitLimit = 100;
+                    options.RateLimiter.DefaultRateLimiterOptions.QueueLimit = 10;
+                    options.RateLimiter.OnRejected = args =>
+                    {
+                        events.Add("rate limiter rejected");
+                        return default;
+                    };
+
+                    options.TotalRequestTimeout.TimeoutGenerator = static args => ValueTask.FromResult(TimeSpan.FromSeconds(20));
+                    options.AttemptTimeout.OnTimeout = args =>
+                    {
+                        events.Add("attempt timed out");
+                        return default;
+                    };
+
+                    options.Retry.MaxDelay = TimeSpan.FromSeconds(10);
+                    options.Retry.ShouldRetryAfterHeader = true;
+                    options.Retry.DelayGenerator = static args => ValueTask.FromResult<TimeSpan?>(null);
+
+                    options.CircuitBreaker.Name = "inventory-breaker";
+                    options.CircuitBreaker.BreakDurationGenerator = static args => ValueTask.FromResult(TimeSpan.FromSeconds(10));
+                    options.CircuitBreaker.OnOpened = args =>
+                    {
+                        events.Add("opened");
+                        return default;
+                    };
+                    options.CircuitBreaker.OnClosed = args =>
+                    {
+                        events.Add("closed");
+                        return default;
+                    };
+                    options.CircuitBreaker.OnHalfOpened = args =>
+                    {
+                        events.Add("half-opened");
+                        return default;
+                    };
+                });
+            // </every-other-setting>
+        }
+        else
+        {
+            // <every-other-setting>
+            client.AddAttemptAwareResilienceHandler()
+                .Configure((options, services) =>
+                {
+                    options.RateLimiter.DefaultRateLimiterOptions.PermitLimit = 100;
+                    options.RateLimiter.DefaultRateLimiterOptions.QueueLimit = 10;
+                    options.RateLimiter.OnRejected = args =>
+                    {
+                        events.Add("rate limiter rejected");
+                        return default;
+                    };
+
+                    options.TotalRequestTimeout.TimeoutGenerator = static args => ValueTask.FromResult(TimeSpan.FromSeconds(20));
+                    options.AttemptTimeout.OnTimeout = args =>
+                    {
+                        events.Add("attempt timed out");
+                        return default;
+                    };
+
+                    options.Retry.MaxDelay = TimeSpan.FromSeconds(10);
+                    options.Retry.ShouldRetryAfterHeader = true;
+                    options.Retry.DelayGenerator = static args => ValueTask.FromResult<TimeSpan?>(null);
+
+                    options.CircuitBreaker.Name = "inventory-breaker";
+                    options.CircuitBreaker.BreakDurationGenerator = static args => ValueTask.FromResult(TimeSpan.FromSeconds(10));
+                    options.CircuitBreaker.OnOpened = args =>
+                    {
+                        events.Add("opened");
+                        return default;
+                    };
+                    options.CircuitBreaker.OnClosed = args =>
+                    {
+                        events.Add("closed");
+                        return default;
+                    };
+                    options.CircuitBreaker.OnHalfOpened = args =>
+                    {
+                        events.Add("half-opened");
+                        return default;
+                    };
+                });
+            // </every-other-setting>
+        }
+    }
 }

@@ -11,6 +11,7 @@ public partial class DropInSourceTests
     [Theory]
     [InlineData("transient-faults")]
     [InlineData("chosen-status-codes")]
+    [InlineData("every-other-setting")]
     public void DocumentedConfigurations_TwinBlocks_DifferOnlyInTheCallName(string block)
     {
         var source = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "DocumentedConfigurations.cs"));

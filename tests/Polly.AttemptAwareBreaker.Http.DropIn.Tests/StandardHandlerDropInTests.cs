@@ -176,6 +176,23 @@ public sealed class StandardHandlerDropInTests
         Assert.Equal(1, downstream.Requests);
     }
 
+    [Theory]
+    [InlineData(Handler.Standard)]
+    [InlineData(Handler.AttemptAware)]
+    public async Task EveryOtherSetting_HealthyDownstream_ValidatesAndSendsTheRequestOnce(Handler handler)
+    {
+        var events = new List<string>();
+        await using var downstream = await KestrelDownstream.AnsweringAsync(HttpStatusCode.OK);
+        await using var services = Services(downstream, client => DocumentedConfigurations.AddEveryOtherSetting(client, handler, events));
+        using var client = Client(services);
+
+        using var response = await client.GetAsync("/", Cancel);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(1, downstream.Requests);
+        Assert.Empty(events);
+    }
+
     // Where the two differ by design (README, "What still differs"): the attempt whose failure opens the circuit.
     [Fact]
     public async Task ChosenStatusCodes_AttemptThatOpensTheCircuit_StandardRetriesAfterItsDelayIntoTheRejection()
