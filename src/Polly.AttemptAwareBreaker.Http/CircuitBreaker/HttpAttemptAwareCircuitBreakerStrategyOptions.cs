@@ -54,6 +54,33 @@ public class HttpAttemptAwareCircuitBreakerStrategyOptions : AttemptAwareCircuit
     public Func<CircuitBreakerPredicateArguments<HttpResponseMessage>, ValueTask<bool>>? ShouldHandle { get; set; }
 
     /// <summary>
+    /// Gets or sets a value indicating whether a 429 or 503 answer whose <c>Retry-After</c> asks for a pause of at least
+    /// <see cref="AttemptAwareCircuitBreakerStrategyOptions{TResult}.RequestedBreakMinimum"/> opens the circuit until then (at most
+    /// <see cref="AttemptAwareCircuitBreakerStrategyOptions{TResult}.RequestedBreakMaximum"/>), with the reason
+    /// <see cref="CircuitStateChangeReason.ServerRequested"/>. <c>Retry-After</c> is read as the retry reads it, against the pipeline's
+    /// <see cref="TimeProvider"/> (a delay in seconds or a date). A <see cref="AttemptAwareCircuitBreakerStrategyOptions{TResult}.RequestedBreakGenerator"/>
+    /// set in code takes precedence.
+    /// </summary>
+    /// <value>The default value is <see langword="false"/>.</value>
+    public bool BreakOnRetryAfter { get; set; }
+
+    /// <summary>
+    /// Returns the options the breaker runs with: a copy whose requested-break generator reads <c>Retry-After</c> when
+    /// <see cref="BreakOnRetryAfter"/> is on and no generator is set; otherwise these options.
+    /// </summary>
+    internal HttpAttemptAwareCircuitBreakerStrategyOptions WithRetryAfterBreaks()
+    {
+        if (!BreakOnRetryAfter || RequestedBreakGenerator is not null)
+        {
+            return this;
+        }
+
+        var copy = (HttpAttemptAwareCircuitBreakerStrategyOptions)MemberwiseClone();
+        copy.RequestedBreakGenerator = static args => new(RetryAfter.Read(args.Outcome, args.TimeProvider));
+        return copy;
+    }
+
+    /// <summary>
     /// Returns a copy of these options (every setting, shared objects by reference) whose classifier is <paramref name="classifier"/>.
     /// </summary>
     internal HttpAttemptAwareCircuitBreakerStrategyOptions WithClassifier(Func<OutcomeClassifierArguments<HttpResponseMessage>, ValueTask<OutcomeClass>> classifier)

@@ -13,8 +13,12 @@ internal static class ShouldHandleMapping
     /// Returns the breaker options to run: these options when their <c>ShouldHandle</c> is unset, otherwise a copy whose classifier
     /// makes handled outcomes failures, the caller's own cancellation ignored and everything else a success.
     /// </summary>
+    /// <remarks>Also wires <see cref="HttpAttemptAwareCircuitBreakerStrategyOptions.BreakOnRetryAfter"/>, so every HTTP breaker runs the same options.</remarks>
     public static HttpAttemptAwareCircuitBreakerStrategyOptions Breaker(HttpAttemptAwareCircuitBreakerStrategyOptions options)
-        => options.ShouldHandle is { } shouldHandle ? options.WithClassifier(OutcomeClassifiers.FromShouldHandle(shouldHandle)) : options;
+    {
+        var running = options.WithRetryAfterBreaks();
+        return running.ShouldHandle is { } shouldHandle ? running.WithClassifier(OutcomeClassifiers.FromShouldHandle(shouldHandle)) : running;
+    }
 
     /// <summary>
     /// Returns what decides retries in place of the breaker's class: the retry's <c>ShouldHandle</c> when set; when only the breaker's

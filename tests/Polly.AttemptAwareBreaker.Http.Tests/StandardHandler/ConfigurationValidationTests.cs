@@ -19,6 +19,11 @@ public class ConfigurationValidationTests
         { "CircuitBreaker:SamplingDuration", "00:00:15", "Resilience:CircuitBreaker:SamplingDuration is 15 s; it must be at least twice Resilience:AttemptTimeout:Timeout (10 s)" },
         { "Retry:Delay", "00:00:10", "The retry delays (Resilience:Retry:Delay, Resilience:Retry:BackoffType, Resilience:Retry:MaxRetryAttempts) add up to more than Resilience:TotalRequestTimeout:Timeout (30 s)" },
         { "RateLimiter:DefaultRateLimiterOptions:PermitLimit", "0", "Resilience:RateLimiter:DefaultRateLimiterOptions:PermitLimit is 0; the allowed range is 1 to int.MaxValue (inclusive)." },
+        { "CircuitBreaker:SlowAttemptThreshold", "00:00:10", "Resilience:CircuitBreaker:SlowAttemptThreshold is 10 s; it must be below Resilience:AttemptTimeout:Timeout (10 s)" },
+        { "CircuitBreaker:SlowAttemptRatio", "1.5", "Resilience:CircuitBreaker:SlowAttemptRatio is 1.5; the allowed range is 0 to 1 (inclusive)." },
+        { "CircuitBreaker:AdaptiveThrottling:Multiplier", "0.5", "Resilience:CircuitBreaker:AdaptiveThrottling:Multiplier is 0.5; the allowed range is 1 to 10 (inclusive)." },
+        { "CircuitBreaker:RecoveryRampFloor", "0", "Resilience:CircuitBreaker:RecoveryRampFloor is 0; the allowed range is 0.01 to 1 (inclusive)." },
+        { "CircuitBreaker:RequestedBreakMinimum", "00:10:00", "Resilience:CircuitBreaker:RequestedBreakMinimum is 00:10:00; it must be at most RequestedBreakMaximum (00:05:00)." },
     };
 
     [Theory]
@@ -34,12 +39,13 @@ public class ConfigurationValidationTests
 
     public static TheoryData<string, string, string> UnreadableSettings => new()
     {
-        { "CircuitBreaker:FailureRatioo", "0.5", "Resilience:CircuitBreaker:FailureRatioo is not a setting; the settings under Resilience:CircuitBreaker are AdaptiveThrottling, BreakDuration, ConsecutiveFailureThreshold, Enforcement, FailureRatio, HalfOpenMaxProbes, HalfOpenSuccessThreshold, MinimumThroughput, Name, RecoveryRampDuration, RecoveryRampFloor, RequestedBreakMaximum, RequestedBreakMinimum, SamplingDuration, SlowAttemptRatio, SlowAttemptThreshold." },
+        { "CircuitBreaker:FailureRatioo", "0.5", "Resilience:CircuitBreaker:FailureRatioo is not a setting; the settings under Resilience:CircuitBreaker are AdaptiveThrottling, BreakDuration, BreakOnRetryAfter, ConsecutiveFailureThreshold, Enforcement, FailureRatio, HalfOpenMaxProbes, HalfOpenSuccessThreshold, MinimumThroughput, Name, RecoveryRampDuration, RecoveryRampFloor, RequestedBreakMaximum, RequestedBreakMinimum, SamplingDuration, SlowAttemptRatio, SlowAttemptThreshold." },
         { "Retries", "3", "Resilience:Retries is not a setting; the settings under Resilience are AttemptTimeout, CircuitBreaker, RateLimiter, Retry, TotalRequestTimeout." },
         { "Retry:ShouldHandle", "x", "Resilience:Retry:ShouldHandle is not a setting; the settings under Resilience:Retry are BackoffType, Delay, MaxDelay, MaxRetryAttempts, RetryBudget, ShouldRetryAfterHeader, UseJitter." },
         { "Retry:RetryBudget:Ratio", "0.1", "Resilience:Retry:RetryBudget:Ratio is not a setting; the settings under Resilience:Retry:RetryBudget are MinRetriesPerSecond, RetryRatio, Window." },
         { "Retry:MaxRetryAttempts", "three", "Resilience:Retry:MaxRetryAttempts is 'three'; it must be a whole number." },
         { "Retry:BackoffType", "Quadratic", "Resilience:Retry:BackoffType is 'Quadratic'; it must be one of Constant, Linear, Exponential." },
+        { "CircuitBreaker:Enforcement", "DryRun", "Resilience:CircuitBreaker:Enforcement is 'DryRun'; it must be one of Enforcing, Shadow." },
         { "Retry:UseJitter", "yes", "Resilience:Retry:UseJitter is 'yes'; it must be true or false." },
         { "CircuitBreaker:FailureRatio", "half", "Resilience:CircuitBreaker:FailureRatio is 'half'; it must be a number such as 0.5." },
         { "AttemptTimeout:Timeout", "5s", "Resilience:AttemptTimeout:Timeout is '5s'; it must be a duration as [days.]hours:minutes:seconds[.fraction], such as 00:00:30 or 1.00:00:00." },
