@@ -26,7 +26,8 @@ internal sealed class AttemptAwareCircuitBreakerResilienceStrategy<T> : Resilien
     {
         var operation = _operations.Get(context);
         operation.ActiveDepth++;
-        var pending = _circuit.Attempt.ExecuteClassifiedAsync(callback, context, state, operation, _circuit.Controller.Machine.Clock.Now);
+        var startedAt = _circuit.MeasuresDuration ? _circuit.Controller.Machine.Clock.Now : AttemptTicket.NotMeasured;
+        var pending = _circuit.Attempt.ExecuteClassifiedAsync(callback, context, state, operation, startedAt);
         if (pending is { IsCompletedSuccessfully: true, Result: var done })
         {
             operation.ActiveDepth--;

@@ -8,6 +8,9 @@ namespace Polly.AttemptAwareBreaker.CircuitBreaker.Controller;
 /// </summary>
 internal readonly struct AttemptTicket
 {
+    /// <summary>The start time of an attempt whose duration nothing reads, so its start was not measured.</summary>
+    public const long NotMeasured = long.MinValue;
+
     public AttemptTicket(OperationRecord? operation, int attemptNumber, long startedAt, long generation)
         : this(operation, attemptNumber, startedAt, generation, -1, 0, -1)
     {
@@ -31,7 +34,7 @@ internal readonly struct AttemptTicket
     /// <summary>Gets the zero-based number of the attempt within its operation.</summary>
     public int AttemptNumber { get; }
 
-    /// <summary>Gets when the attempt started, a timestamp of the breaker's clock.</summary>
+    /// <summary>Gets when the attempt started, a timestamp of the breaker's clock, or <see cref="NotMeasured"/>.</summary>
     public long StartedAt { get; }
 
     /// <summary>Gets the circuit generation that admitted the attempt: only that generation can be moved by its outcome.</summary>

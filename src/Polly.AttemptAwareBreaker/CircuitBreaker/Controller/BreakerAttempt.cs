@@ -127,7 +127,7 @@ internal sealed class BreakerAttempt<T>
         OutcomeClass outcomeClass;
         try
         {
-            var duration = _machine.Clock.Elapsed(ticket.StartedAt, finished);
+            var duration = ticket.StartedAt == AttemptTicket.NotMeasured ? TimeSpan.Zero : _machine.Clock.Elapsed(ticket.StartedAt, finished);
             var pending = _classifier(new OutcomeClassifierArguments<T>(context, outcome, ticket.AttemptNumber, duration));
             if (!pending.IsCompletedSuccessfully)
             {
@@ -235,7 +235,7 @@ internal sealed class BreakerAttempt<T>
                 new AttemptFailedArguments(ticket.AttemptNumber, outcomeClass));
         }
 
-        if (_machine.Settings.SlowAttemptThreshold is { } threshold && outcomeClass != OutcomeClass.Ignored
+        if (_machine.Settings.SlowAttemptThreshold is { } threshold && outcomeClass != OutcomeClass.Ignored && ticket.StartedAt != AttemptTicket.NotMeasured
             && _machine.Clock.Elapsed(ticket.StartedAt, finished) is var duration && duration >= threshold)
         {
             _telemetry.Report(

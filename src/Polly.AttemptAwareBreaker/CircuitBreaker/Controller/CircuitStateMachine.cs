@@ -66,7 +66,7 @@ internal sealed class CircuitStateMachine
 
     /// <summary>Asks for permission to make one attempt. Closed: granted without a lock unless a rule guards admission.</summary>
     /// <param name="operation">The attempt's operation, or <see langword="null"/> for a single-attempt operation.</param>
-    /// <param name="startedAt">When the attempt starts, a timestamp of <see cref="Clock"/>.</param>
+    /// <param name="startedAt">When the attempt starts, a timestamp of <see cref="Clock"/>, or <see cref="AttemptTicket.NotMeasured"/>.</param>
     /// <returns>The ticket or the rejection, and the state change the request caused.</returns>
     public Admission TryAcquire(OperationRecord? operation, long startedAt)
     {
@@ -79,7 +79,7 @@ internal sealed class CircuitStateMachine
 
         lock (_lock)
         {
-            return TryAcquireLocked(operation, attemptNumber, startedAt);
+            return TryAcquireLocked(operation, attemptNumber, startedAt == AttemptTicket.NotMeasured ? Clock.Now : startedAt);
         }
     }
 
@@ -88,8 +88,8 @@ internal sealed class CircuitStateMachine
     /// <param name="outcomeClass">The class of its outcome.</param>
     /// <param name="exception">The exception of a failed attempt.</param>
     /// <param name="now">When the attempt finished, a timestamp of <see cref="Clock"/> the caller reuses.</param>
-    /// <returns>The state change the outcome caused, whose events the caller raises.</returns>
     /// <param name="requestedBreak">A pause the downstream asked for in this outcome, already within the minimum and maximum.</param>
+    /// <returns>The state change the outcome caused, whose events the caller raises.</returns>
     public Transition Report(in AttemptTicket ticket, OutcomeClass outcomeClass, Exception? exception, long now, TimeSpan? requestedBreak = null)
     {
         Transition transition;
