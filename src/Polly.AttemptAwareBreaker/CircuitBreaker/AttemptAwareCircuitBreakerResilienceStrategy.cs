@@ -17,6 +17,8 @@ internal sealed class AttemptAwareCircuitBreakerResilienceStrategy<T> : Resilien
 
     internal BreakerController<T> Controller => _circuit.Controller;
 
+    internal BreakerAttempt<T> Attempt => _circuit.Attempt;
+
     public void Dispose() => _circuit.Dispose();
 
     protected override ValueTask<Outcome<T>> ExecuteCore<TState>(

@@ -29,6 +29,9 @@ internal sealed class BreakerAttempt<T>
         _telemetry = telemetry;
     }
 
+    /// <summary>Gets a value indicating whether the options have a <c>RequestedBreakGenerator</c> to read outcomes with.</summary>
+    public bool ReadsRequestedBreaks => _requestedBreak is not null;
+
     /// <summary>Runs one attempt and returns its outcome with its class (or that it was rejected).</summary>
     /// <remarks>
     /// A rejection, and an attempt through a closed circuit whose callback and classifier complete synchronously, run without an
@@ -182,6 +185,16 @@ internal sealed class BreakerAttempt<T>
         long finished,
         ResilienceContext context)
     {
+        var pause = await RequestedBreakAsync(outcome, context).ConfigureAwait(context.ContinueOnCapturedContext);
+        return await Complete(outcome, outcomeClass, ticket, finished, context, pause).ConfigureAwait(context.ContinueOnCapturedContext);
+    }
+
+    /// <summary>Asks the generator (set: see <see cref="ReadsRequestedBreaks"/>) whether <paramref name="outcome"/> requests a pause.</summary>
+    /// <param name="outcome">The attempt's outcome.</param>
+    /// <param name="context">The context of the execution.</param>
+    /// <returns>The pause within the minimum and maximum, or <see langword="null"/> when none was requested (or the generator threw).</returns>
+    public async ValueTask<TimeSpan?> RequestedBreakAsync(Outcome<T> outcome, ResilienceContext context)
+    {
         TimeSpan? requested;
         try
         {
@@ -196,10 +209,9 @@ internal sealed class BreakerAttempt<T>
 #pragma warning restore CA1031
 
         var settings = _machine.Settings;
-        TimeSpan? pause = requested is { } asked && asked >= settings.RequestedBreakMinimum && asked > TimeSpan.Zero
+        return requested is { } asked && asked >= settings.RequestedBreakMinimum && asked > TimeSpan.Zero
             ? (asked > settings.RequestedBreakMaximum ? settings.RequestedBreakMaximum : asked)
             : null;
-        return await Complete(outcome, outcomeClass, ticket, finished, context, pause).ConfigureAwait(context.ContinueOnCapturedContext);
     }
 
     private static OutcomeClass Defined(OutcomeClass outcomeClass) => outcomeClass is < OutcomeClass.Success or > OutcomeClass.Ignored

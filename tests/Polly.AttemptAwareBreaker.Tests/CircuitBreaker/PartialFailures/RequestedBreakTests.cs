@@ -116,6 +116,25 @@ public class RequestedBreakTests
     }
 
     [Fact]
+    public async Task ReportAsync_GateReportsAnExceptionThatAsksForAPause_OpensForThatPauseWithReasonServerRequested()
+    {
+        using var gate = new AttemptAwareCircuitBreakerGate(
+            new AttemptAwareCircuitBreakerStrategyOptions
+            {
+                Name = "gate",
+                Registry = _registry,
+                RequestedBreakGenerator = args => new(args.Outcome.Exception is TimeoutException ? TimeSpan.FromSeconds(2) : null),
+            },
+            _time);
+        var permit = await gate.TryAcquireAsync();
+
+        await permit.ReportAsync(OutcomeClass.TransientFailure, new TimeoutException());
+
+        Assert.Equal((CircuitState.Open, TimeSpan.FromSeconds(2)), (gate.GetSnapshot().State, gate.GetSnapshot().RetryAfter));
+        Assert.Equal([CircuitStateChangeReason.ServerRequested], _reasons);
+    }
+
+    [Fact]
     public void AddAttemptAwareCircuitBreaker_MinimumAboveMaximum_ThrowsValidationExceptionNamingBoth()
     {
         var options = Options();

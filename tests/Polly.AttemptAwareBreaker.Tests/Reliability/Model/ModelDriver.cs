@@ -63,7 +63,10 @@ internal sealed class ModelDriver<TSubject>
             threads: 1,
             print: r => $"{r.Item1}; {string.Join(", ", r.Item2.Select(c => c.ToString()))}");
 
-    /// <summary>Sets the breaker options the run's option set describes, and binds them to the driver's manual control.</summary>
+    /// <summary>
+    /// Sets the breaker options the run's option set describes, and binds them to the driver's manual control. The subject sets what
+    /// depends on its commands: the randomizer and the requested-break generator.
+    /// </summary>
     /// <typeparam name="TResult">The type of result.</typeparam>
     /// <param name="options">The options of the breaker under test.</param>
     public void ConfigureBreaker<TResult>(AttemptAwareCircuitBreakerStrategyOptions<TResult> options)
@@ -75,6 +78,16 @@ internal sealed class ModelDriver<TSubject>
         options.HalfOpenMaxProbes = Settings.Probes;
         options.HalfOpenSuccessThreshold = Settings.SuccessThreshold;
         options.SamplingDuration = Settings.Sampling;
+        options.SlowAttemptThreshold = Settings.SlowThreshold;
+        options.SlowAttemptRatio = Settings.SlowRatio;
+        options.AdaptiveThrottling = Settings.Throttle is { } throttle
+            ? new AdaptiveThrottlingOptions { Multiplier = throttle.Multiplier, Window = throttle.Window, MinimumRequests = throttle.MinimumRequests, MaxRejectionProbability = throttle.MaxProbability }
+            : null;
+        options.RecoveryRampDuration = Settings.Ramp;
+        options.RecoveryRampFloor = Settings.RampFloor;
+        options.Enforcement = Settings.Shadow ? CircuitBreakerEnforcement.Shadow : CircuitBreakerEnforcement.Enforcing;
+        options.RequestedBreakMinimum = Settings.PauseMinimum ?? options.RequestedBreakMinimum;
+        options.RequestedBreakMaximum = Settings.PauseMaximum;
         options.ManualControl = Control;
     }
 
