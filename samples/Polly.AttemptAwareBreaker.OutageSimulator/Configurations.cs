@@ -1,28 +1,135 @@
-using System.Net;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Time.Testing;
 using Polly.CircuitBreaker;
 using Polly.Retry;
 using Polly.AttemptAwareBreaker.Http;
 using Polly.Telemetry;
-using Polly.Timeout;
 
 namespace Polly.AttemptAwareBreaker.OutageSimulator;
 
 /// <summary>
-/// The configurations compared. Where a configuration has the setting, all use the same thresholds:
+/// The configurations compared (the anchor rows). Where a configuration has the setting, all use the same thresholds:
 /// failure ratio 0.5 over 30 s with a minimum throughput of 5, a 5 s break, 3 attempts per operation with Polly's default 2 s delay.
-/// Microsoft's standard handler runs with its own defaults (that is the point of comparing it).
+/// Microsoft's standard handler runs with its own defaults (that is the point of comparing it), and so does this library's.
 /// </summary>
 internal static class Configurations
 {
-    public const string PollyBreakerOutsideRetry = "polly-breaker-outside-retry";
-    public const string PollyRetryOutsideBreaker = "polly-retry-outside-breaker";
-    public const string MsStandardHandler = "ms-standard-handler";
-    public const string AttemptAware = "attempt-aware";
-    public const string AttemptAwareStandardHandler = "attempt-aware-standard-handler";
+    public static readonly SimulatorRow PollyBreakerOutsideRetry = new("polly-breaker-outside-retry", (builder, settings) =>
+    {
+        var state = new CircuitBreakerStateProvider();
+        builder.AddCircuitBreaker(PollyBreaker(settings, state)).AddRetry(PollyRetry(settings));
+        return new(() => state.CircuitState, ThrowsOnErrorStatus: true);
+    });
 
-    public static readonly string[] All = [PollyBreakerOutsideRetry, PollyRetryOutsideBreaker, MsStandardHandler, AttemptAware, AttemptAwareStandardHandler];
+    public static readonly SimulatorRow PollyRetryOutsideBreaker = new("polly-retry-outside-breaker", (builder, settings) =>
+    {
+        var state = new CircuitBreakerStateProvider();
+        builder.AddRetry(PollyRetry(settings)).AddCircuitBreaker(PollyBreaker(settings, state));
+        return new(() => state.CircuitState, ThrowsOnErrorStatus: true);
+    });
+
+    /// <summary>Microsoft's <c>AddStandardResilienceHandler</c> pipeline, strategies in its order, with its default options.</summary>
+    public static readonly SimulatorRow MsStandardHandler = new("ms-standard-handler", (builder, settings) =>
+    {
+        var state = new CircuitBreakerStateProvider();
+        var standard = new HttpStandardResilienceOptions();
+        standard.CircuitBreaker.StateProvider = state;
+        standard.Retry.Randomizer = new Random(42).NextDouble; // its jitter, seeded so runs repeat
+        if (settings.NeverTrip)
+        {
+            standard.CircuitBreaker.FailureRatio = 1.0;
+            standard.CircuitBreaker.MinimumThroughput = int.MaxValue;
+        }
+
+        builder
+            .AddRateLimiter(standard.RateLimiter)
+            .AddTimeout(standard.TotalRequestTimeout)
+            .AddRetry(standard.Retry)
+            .AddCircuitBreaker(standard.CircuitBreaker)
+            .AddTimeout(standard.AttemptTimeout);
+        return new(() => state.CircuitState, ThrowsOnErrorStatus: false);
+    });
+
+    public static readonly SimulatorRow AttemptAware = new("attempt-aware", (builder, settings) =>
+    {
+        var state = new AttemptAwareCircuitBreakerStateProvider();
+        builder.AddAttemptAwareRetryAndCircuitBreaker(
+            new AttemptAwareRetryStrategyOptions<HttpResponseMessage> { MaxRetryAttempts = settings.MaxRetryAttempts },
+            new AttemptAwareCircuitBreakerStrategyOptions<HttpResponseMessage>
+            {
+                FailureRatio = settings.NeverTrip ? 1.0 : settings.FailureRatio,
+                MinimumThroughput = settings.NeverTrip ? int.MaxValue : settings.MinimumThroughput,
+                BreakDuration = settings.BreakDuration,
+                Classifier = HttpOutcomeClassifiers.Default,
+                StateProvider = state,
+            });
+        return new(() => state.CircuitState, ThrowsOnErrorStatus: true);
+    });
+
+    /// <summary><c>AddAttemptAwareResilienceHandler</c>'s pipeline, strategies in its order, with its default options.</summary>
+    public static readonly SimulatorRow AttemptAwareStandardHandler = new(
+        "attempt-aware-standard-handler",
+        (builder, settings) => AttemptAwareHandler(builder, settings, new HttpAttemptAwareResilienceOptions()));
+
+    /// <summary>The anchor rows, in the order the table shows them.</summary>
+    public static readonly SimulatorRow[] All = [PollyBreakerOutsideRetry, PollyRetryOutsideBreaker, MsStandardHandler, AttemptAware, AttemptAwareStandardHandler];
+
+    /// <summary>
+    /// Puts the pipeline of <c>AddAttemptAwareResilienceHandler</c> with <paramref name="options"/> on the builder, as the handler builds it
+    /// (rate limiter → total timeout → retry → attempt-aware breaker → attempt timeout). The options are changed only where a simulation
+    /// needs it: the state provider that scenarios read, a seeded jitter so runs repeat, and breakers that cannot trip where the scenario
+    /// says so. <paramref name="options"/> must be this run's own (a state provider binds to one breaker).
+    /// </summary>
+    public static RowPipeline AttemptAwareHandler(ResiliencePipelineBuilder<HttpResponseMessage> builder, Settings settings, HttpAttemptAwareResilienceOptions options)
+    {
+        var state = new AttemptAwareCircuitBreakerStateProvider();
+        options.CircuitBreaker.StateProvider = state;
+        options.Retry.Randomizer = new Random(42).NextDouble;
+        if (settings.NeverTrip)
+        {
+            options.CircuitBreaker.FailureRatio = 1.0;
+            options.CircuitBreaker.MinimumThroughput = int.MaxValue;
+            options.CircuitBreaker.ConsecutiveFailureThreshold = null;
+        }
+
+        builder.AddAttemptAwareStandardResilience(options);
+        return new(() => state.CircuitState, ThrowsOnErrorStatus: false);
+    }
+
+    /// <summary>Builds the row's pipeline on the fake clock, with openings observed through telemetry.</summary>
+    public static SimulatedClient Create(SimulatorRow row, FakeTimeProvider time, SimulatedDownstream downstream, Settings settings)
+    {
+        SimulatedClient? client = null;
+
+        // Openings are observed through telemetry, which every breaker reports synchronously. (Polly runs OnOpened callbacks on a
+        // background executor and awaits them, which would let the operation race the virtual clock.)
+        var builder = new ResiliencePipelineBuilder<HttpResponseMessage>
+        {
+            TimeProvider = time,
+            TelemetryListener = new OpenedListener(() => client?.OnOpened()),
+        };
+        var pipeline = row.Apply(builder, settings);
+
+        client = new SimulatedClient
+        {
+            Name = row.Name,
+            Pipeline = builder.Build(),
+            State = pipeline.State,
+            ThrowsOnErrorStatus = pipeline.ThrowsOnErrorStatus,
+            Downstream = downstream,
+        };
+        return client;
+    }
+
+    private static CircuitBreakerStrategyOptions<HttpResponseMessage> PollyBreaker(Settings settings, CircuitBreakerStateProvider state) => new()
+    {
+        FailureRatio = settings.NeverTrip ? 1.0 : settings.FailureRatio,
+        MinimumThroughput = settings.NeverTrip ? int.MaxValue : settings.MinimumThroughput,
+        BreakDuration = settings.BreakDuration,
+        StateProvider = state,
+    };
+
+    private static RetryStrategyOptions<HttpResponseMessage> PollyRetry(Settings settings) => new() { MaxRetryAttempts = settings.MaxRetryAttempts };
 
     /// <summary>Settings a scenario may change for every configuration alike.</summary>
     internal sealed record Settings
@@ -37,104 +144,6 @@ internal static class Configurations
 
         /// <summary>Gets a value indicating whether every breaker, Microsoft's included, is set so that it cannot trip.</summary>
         public bool NeverTrip { get; init; }
-    }
-
-    public static SimulatedClient Create(string name, FakeTimeProvider time, SimulatedDownstream downstream, Settings settings)
-    {
-        SimulatedClient? client = null;
-
-        // Openings are observed through telemetry, which every breaker reports synchronously. (Polly runs OnOpened callbacks on a
-        // background executor and awaits them, which would let the operation race the virtual clock.)
-        var builder = new ResiliencePipelineBuilder<HttpResponseMessage>
-        {
-            TimeProvider = time,
-            TelemetryListener = new OpenedListener(() => client?.OnOpened()),
-        };
-        var pollyState = new CircuitBreakerStateProvider();
-        var ourState = new AttemptAwareCircuitBreakerStateProvider();
-        Func<CircuitState> state = () => pollyState.CircuitState;
-        var throws = true;
-
-        var failureRatio = settings.NeverTrip ? 1.0 : settings.FailureRatio;
-        var minimumThroughput = settings.NeverTrip ? int.MaxValue : settings.MinimumThroughput;
-
-        CircuitBreakerStrategyOptions<HttpResponseMessage> PollyBreaker() => new()
-        {
-            FailureRatio = failureRatio,
-            MinimumThroughput = minimumThroughput,
-            BreakDuration = settings.BreakDuration,
-            StateProvider = pollyState,
-        };
-
-        RetryStrategyOptions<HttpResponseMessage> PollyRetry() => new() { MaxRetryAttempts = settings.MaxRetryAttempts };
-
-        switch (name)
-        {
-            case PollyBreakerOutsideRetry:
-                builder.AddCircuitBreaker(PollyBreaker()).AddRetry(PollyRetry());
-                break;
-
-            case PollyRetryOutsideBreaker:
-                builder.AddRetry(PollyRetry()).AddCircuitBreaker(PollyBreaker());
-                break;
-
-            case MsStandardHandler:
-                // Microsoft's AddStandardResilienceHandler pipeline, strategies in its order, with its default options.
-                var standard = new HttpStandardResilienceOptions();
-                standard.CircuitBreaker.StateProvider = pollyState;
-                standard.Retry.Randomizer = new Random(42).NextDouble; // its jitter, seeded so runs repeat
-                if (settings.NeverTrip)
-                {
-                    standard.CircuitBreaker.FailureRatio = failureRatio;
-                    standard.CircuitBreaker.MinimumThroughput = minimumThroughput;
-                }
-
-                builder
-                    .AddRateLimiter(standard.RateLimiter)
-                    .AddTimeout(standard.TotalRequestTimeout)
-                    .AddRetry(standard.Retry)
-                    .AddCircuitBreaker(standard.CircuitBreaker)
-                    .AddTimeout(standard.AttemptTimeout);
-                throws = false;
-                break;
-
-            case AttemptAware:
-                builder.AddAttemptAwareRetryAndCircuitBreaker(
-                    new AttemptAwareRetryStrategyOptions<HttpResponseMessage> { MaxRetryAttempts = settings.MaxRetryAttempts },
-                    new AttemptAwareCircuitBreakerStrategyOptions<HttpResponseMessage>
-                    {
-                        FailureRatio = failureRatio,
-                        MinimumThroughput = minimumThroughput,
-                        BreakDuration = settings.BreakDuration,
-                        Classifier = HttpOutcomeClassifiers.Default,
-                        StateProvider = ourState,
-                    });
-                state = () => ourState.CircuitState;
-                break;
-
-            case AttemptAwareStandardHandler:
-                // AddAttemptAwareResilienceHandler's pipeline, strategies in its order, with its default options.
-                var ours = new HttpAttemptAwareResilienceOptions();
-                ours.CircuitBreaker.StateProvider = ourState;
-                ours.Retry.Randomizer = new Random(42).NextDouble;
-                if (settings.NeverTrip)
-                {
-                    ours.CircuitBreaker.FailureRatio = failureRatio;
-                    ours.CircuitBreaker.MinimumThroughput = minimumThroughput;
-                    ours.CircuitBreaker.ConsecutiveFailureThreshold = null;
-                }
-
-                builder.AddAttemptAwareStandardResilience(ours);
-                state = () => ourState.CircuitState;
-                throws = false;
-                break;
-
-            default:
-                throw new ArgumentOutOfRangeException(nameof(name), name, $"Unknown configuration; known: {string.Join(", ", All)}.");
-        }
-
-        client = new SimulatedClient { Name = name, Pipeline = builder.Build(), State = state, ThrowsOnErrorStatus = throws, Downstream = downstream };
-        return client;
     }
 
     private sealed class OpenedListener(Action onOpened) : TelemetryListener

@@ -5,15 +5,20 @@ using Polly.CircuitBreaker;
 namespace Polly.AttemptAwareBreaker.OutageSimulator;
 
 /// <summary>
-/// The outage scenarios. Each runs every configuration against its own simulated downstream in virtual time and returns
+/// The outage scenarios. Each runs one row (configuration) against its own simulated downstream in virtual time and returns
 /// figures measured from that run.
 /// </summary>
 internal static class Scenarios
 {
     public static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(10);
 
+    /// <summary>The line under the tables that says what the scenarios are.</summary>
+    public const string Legend = "Virtual time; every figure measured in this run. Scenarios: 1 hard outage at 10 ops/s; 2-3 open circuit (60 s break), "
+        + "in-flight operations at the moment of opening and one new operation; 4 90 % transient failures at 100 ops/s, breakers not tripping; "
+        + "5 1,000 operations answered 400; 6 100 closed-loop callers, outage healed at 20 s; 7 10 % noise at 100 req/s for 10 virtual minutes.";
+
     /// <summary>The scenarios in the order they run, with the metric names each reports.</summary>
-    public static readonly (string Name, Func<string, ScenarioFigures> Run)[] All =
+    public static readonly (string Name, Func<SimulatorRow, ScenarioFigures> Run)[] All =
     [
         ("hard outage", HardOutage),
         ("open circuit", OpenCircuit),
@@ -27,9 +32,9 @@ internal static class Scenarios
     /// Scenario 1. A hard outage (every call answered 503) under open-loop load of 10 operations per second:
     /// how many downstream calls the downstream takes before the circuit opens.
     /// </summary>
-    public static ScenarioFigures HardOutage(string configuration)
+    public static ScenarioFigures HardOutage(SimulatorRow row)
     {
-        var run = new Run(configuration, _ => HttpStatusCode.ServiceUnavailable, new());
+        var run = new Run(row, _ => HttpStatusCode.ServiceUnavailable, new());
         run.Drive(ratePerSecond: 10, duration: TimeSpan.FromSeconds(60), stopWhen: () => run.Client.FirstOpenedAt is not null);
         run.Drain();
         return new() { ["downstreamCallsBeforeOpen"] = run.Client.FirstOpenedAt is null ? double.NaN : run.Client.CallsAtFirstOpen };
@@ -40,9 +45,9 @@ internal static class Scenarios
     /// then no new load: what the operations that were waiting in retry delays at the moment of opening still do (extra downstream
     /// attempts, caller wait after opening); then one new operation against the open circuit (its wait and its downstream calls).
     /// </summary>
-    public static ScenarioFigures OpenCircuit(string configuration)
+    public static ScenarioFigures OpenCircuit(SimulatorRow row)
     {
-        var run = new Run(configuration, _ => HttpStatusCode.ServiceUnavailable, new() { BreakDuration = TimeSpan.FromSeconds(60) });
+        var run = new Run(row, _ => HttpStatusCode.ServiceUnavailable, new() { BreakDuration = TimeSpan.FromSeconds(60) });
         run.Drive(ratePerSecond: 10, duration: TimeSpan.FromSeconds(60), stopWhen: () => run.Client.FirstOpenedAt is not null);
         var openedAt = run.Client.FirstOpenedAt ?? run.Now;
         var callsAtOpen = run.Downstream.Calls;
@@ -67,11 +72,11 @@ internal static class Scenarios
     /// <summary>
     /// Scenario 4. 90 % of attempts fail transiently, breakers set so they do not trip (failure ratio 1): downstream attempts per operation.
     /// </summary>
-    public static ScenarioFigures SustainedDegradation(string configuration)
+    public static ScenarioFigures SustainedDegradation(SimulatorRow row)
     {
         var random = new Random(4);
         var run = new Run(
-            configuration,
+            row,
             _ => random.NextDouble() < 0.9 ? HttpStatusCode.ServiceUnavailable : HttpStatusCode.OK,
             new() { NeverTrip = true });
         run.Drive(ratePerSecond: 100, duration: TimeSpan.FromSeconds(60));
@@ -82,9 +87,9 @@ internal static class Scenarios
     /// <summary>
     /// Scenario 5. A healthy downstream answering 400 Bad Request to 1,000 operations: whether the circuit opened and how many retries were made.
     /// </summary>
-    public static ScenarioFigures PermanentErrors(string configuration)
+    public static ScenarioFigures PermanentErrors(SimulatorRow row)
     {
-        var run = new Run(configuration, _ => HttpStatusCode.BadRequest, new());
+        var run = new Run(row, _ => HttpStatusCode.BadRequest, new());
         run.Drive(ratePerSecond: 100, duration: TimeSpan.FromSeconds(10));
         run.Drain();
         return new()
@@ -99,11 +104,11 @@ internal static class Scenarios
     /// How many probes the half-open circuit lets through at once, and how long after healing the circuit closes.
     /// Also the series for the chart: downstream requests per second.
     /// </summary>
-    public static ScenarioFigures Recovery(string configuration)
+    public static ScenarioFigures Recovery(SimulatorRow row)
     {
         var healAt = TimeSpan.FromSeconds(20);
         var run = new Run(
-            configuration,
+            row,
             now => now < healAt ? HttpStatusCode.ServiceUnavailable : HttpStatusCode.OK,
             new(),
             latency: TimeSpan.FromMilliseconds(200));
@@ -135,24 +140,24 @@ internal static class Scenarios
     /// <summary>
     /// Scenario 7. 10 % random transient failures at 100 requests per second for 10 virtual minutes: how often the circuit opened (all false opens).
     /// </summary>
-    public static ScenarioFigures Noise(string configuration)
+    public static ScenarioFigures Noise(SimulatorRow row)
     {
         var random = new Random(7);
-        var run = new Run(configuration, _ => random.NextDouble() < 0.1 ? HttpStatusCode.ServiceUnavailable : HttpStatusCode.OK, new());
+        var run = new Run(row, _ => random.NextDouble() < 0.1 ? HttpStatusCode.ServiceUnavailable : HttpStatusCode.OK, new());
         run.Drive(ratePerSecond: 100, duration: TimeSpan.FromMinutes(10));
         run.Drain();
         return new() { ["falseOpens"] = run.Client.TimesOpened };
     }
 
-    /// <summary>One configuration's run: the fake clock, the downstream, the client and the operations started.</summary>
+    /// <summary>One row's run: the fake clock, the downstream, the client and the operations started.</summary>
     private sealed class Run
     {
         private readonly FakeTimeProvider _time = new();
 
-        public Run(string configuration, Func<TimeSpan, HttpStatusCode> behaviour, Configurations.Settings settings, TimeSpan latency = default)
+        public Run(SimulatorRow row, Func<TimeSpan, HttpStatusCode> behaviour, Configurations.Settings settings, TimeSpan latency = default)
         {
             Downstream = new SimulatedDownstream(_time, behaviour, latency);
-            Client = Configurations.Create(configuration, _time, Downstream, settings);
+            Client = Configurations.Create(row, _time, Downstream, settings);
         }
 
         public SimulatedDownstream Downstream { get; }

@@ -5,7 +5,8 @@ namespace Polly.AttemptAwareBreaker.HealthChecks;
 
 /// <summary>
 /// Reports the worst state among the registered circuits: healthy while all are closed, otherwise the status configured for open,
-/// half-open or isolated circuits. The data holds each breaker's state, attempts, rejections and time left in its break.
+/// half-open or isolated circuits. The data holds each breaker's state, attempts, rejections and time left in its break. A breaker in
+/// shadow mode rejects nothing, so its state never lowers the status; its data says what it would do.
 /// </summary>
 internal sealed class AttemptAwareCircuitBreakerHealthCheck(AttemptAwareCircuitBreakerRegistry registry, AttemptAwareCircuitBreakerHealthCheckOptions options) : IHealthCheck
 {
@@ -25,6 +26,7 @@ internal sealed class AttemptAwareCircuitBreakerHealthCheck(AttemptAwareCircuitB
             data[breaker.Name] = new Dictionary<string, object?>(StringComparer.Ordinal)
             {
                 ["state"] = snapshot.State.ToString(),
+                ["enforcement"] = snapshot.Enforcement.ToString(),
                 ["windowAttempts"] = snapshot.WindowAttempts.Total,
                 ["windowFailures"] = snapshot.WindowAttempts.Failures,
                 ["windowRejections"] = snapshot.WindowRejections,
@@ -32,7 +34,7 @@ internal sealed class AttemptAwareCircuitBreakerHealthCheck(AttemptAwareCircuitB
                 ["lastStateChange"] = snapshot.LastStateChange?.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
             };
 
-            var breakerStatus = snapshot.State switch
+            var breakerStatus = snapshot.Enforcement == CircuitBreakerEnforcement.Shadow ? HealthStatus.Healthy : snapshot.State switch
             {
                 CircuitState.Open => options.OpenStatus,
                 CircuitState.HalfOpen => options.HalfOpenStatus,
@@ -42,6 +44,10 @@ internal sealed class AttemptAwareCircuitBreakerHealthCheck(AttemptAwareCircuitB
             if (breakerStatus != HealthStatus.Healthy)
             {
                 notClosed.Add($"{breaker.Name} is {snapshot.State}");
+            }
+            else if (snapshot.State != CircuitState.Closed)
+            {
+                notClosed.Add($"{breaker.Name} (shadow) would be {snapshot.State}");
             }
 
             status = breakerStatus < status ? breakerStatus : status;

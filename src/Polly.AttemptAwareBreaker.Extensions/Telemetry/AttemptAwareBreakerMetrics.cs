@@ -10,7 +10,8 @@ namespace Polly.AttemptAwareBreaker.Telemetry;
 /// telemetry events.
 /// </summary>
 /// <remarks>
-/// Instruments (tags <c>polly.breaker.name</c>, <c>pipeline.name</c>, <c>pipeline.instance</c>, <c>strategy.name</c>, and
+/// Instruments (tags <c>polly.breaker.name</c>, <c>pipeline.name</c>, <c>pipeline.instance</c>, <c>strategy.name</c>,
+/// <c>polly.attempt_aware.enforcement</c> (<c>enforcing</c> or <c>shadow</c>: a shadow breaker's state is what it would do), and
 /// <c>polly.outcome.class</c> on the outcome counts):
 /// <list type="bullet">
 /// <item><description><c>polly.attempt_aware.circuit.state</c> — gauge: 0 closed, 1 open, 2 half-open, 3 isolated.</description></item>
@@ -92,6 +93,7 @@ public sealed class AttemptAwareBreakerMetrics : IDisposable
         new("pipeline.name", breaker.PipelineName),
         new("pipeline.instance", breaker.PipelineInstanceName),
         new("strategy.name", breaker.StrategyName),
+        new("polly.attempt_aware.enforcement", breaker.Snapshot.Enforcement == CircuitBreakerEnforcement.Shadow ? "shadow" : "enforcing"),
     ];
 
     private IEnumerable<Measurement<long>> Measure(Func<AttemptAwareCircuitBreakerInfo, long> value)

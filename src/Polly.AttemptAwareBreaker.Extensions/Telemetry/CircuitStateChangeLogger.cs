@@ -25,7 +25,10 @@ internal sealed partial class CircuitStateChangeLogger : IDisposable
     [LoggerMessage(EventId = 1, EventName = "CircuitStateChanged", Message = "Circuit breaker '{BreakerName}' changed from {FromState} to {ToState}: {Reason}.")]
     private static partial void LogStateChange(ILogger logger, LogLevel level, string breakerName, CircuitState fromState, CircuitState toState, CircuitStateChangeReason reason);
 
-    [LoggerMessage(EventId = 2, EventName = "SharedCircuitOpened", Level = LogLevel.Warning,
+    [LoggerMessage(EventId = 2, EventName = "ShadowCircuitStateChanged", Message = "Circuit breaker '{BreakerName}' (shadow) would change from {FromState} to {ToState}: {Reason}; it rejects nothing.")]
+    private static partial void LogShadowStateChange(ILogger logger, LogLevel level, string breakerName, CircuitState fromState, CircuitState toState, CircuitStateChangeReason reason);
+
+    [LoggerMessage(EventId = 3, EventName = "SharedCircuitOpened", Level = LogLevel.Warning,
         Message = "Circuit breaker '{BreakerName}' opened {Scope}: {FailingInstances} of {ActiveInstances} instances failing (quorum {MinimumFailingInstances}).")]
     private static partial void LogSharedOpening(
         ILogger logger, string breakerName, CircuitOpenScope scope, int failingInstances, int activeInstances, int minimumFailingInstances);
@@ -46,6 +49,13 @@ internal sealed partial class CircuitStateChangeLogger : IDisposable
     private void OnStateChanged(object? sender, CircuitStateChange change)
     {
         var level = change.ToState is CircuitState.Open or CircuitState.Isolated ? LogLevel.Warning : LogLevel.Information;
+        if (change.Enforcement == CircuitBreakerEnforcement.Shadow)
+        {
+            // A shadow breaker affects no caller: what it would do is worth reading, not an alarm.
+            LogShadowStateChange(_logger, LogLevel.Information, change.BreakerName, change.FromState, change.ToState, change.Reason);
+            return;
+        }
+
         LogStateChange(_logger, level, change.BreakerName, change.FromState, change.ToState, change.Reason);
         if (change.ToState == CircuitState.Open && change.Reason != CircuitStateChangeReason.SharedState && _logger.IsEnabled(LogLevel.Warning)
             && Snapshot(change.BreakerName) is { FleetQuorum: { } quorum } snapshot)

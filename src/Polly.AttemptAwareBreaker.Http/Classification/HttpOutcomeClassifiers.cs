@@ -27,6 +27,7 @@ public static class HttpOutcomeClassifiers
     /// </summary>
     /// <param name="args">The attempt's outcome and context.</param>
     /// <returns>The class of the outcome.</returns>
+    [IgnoresDuration]
     public static ValueTask<OutcomeClass> Default(OutcomeClassifierArguments<HttpResponseMessage> args)
         => new(Classify(args.Outcome, args.Context));
 
@@ -41,7 +42,7 @@ public static class HttpOutcomeClassifiers
         Func<Outcome<HttpResponseMessage>, OutcomeClass?> overrides)
     {
         Guard.NotNull(overrides);
-        return args => new(overrides(args.Outcome) ?? Classify(args.Outcome, args.Context));
+        return [IgnoresDuration] (args) => new(overrides(args.Outcome) ?? Classify(args.Outcome, args.Context));
     }
 
     /// <summary>

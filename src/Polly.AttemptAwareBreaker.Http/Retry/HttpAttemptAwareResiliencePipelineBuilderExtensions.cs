@@ -24,6 +24,11 @@ public static class HttpAttemptAwareResiliencePipelineBuilderExtensions
     /// and what is retried, and a 429 or 503 answer's <c>Retry-After</c> sets the delay when
     /// <see cref="HttpAttemptAwareRetryStrategyOptions.ShouldRetryAfterHeader"/> is on.
     /// </summary>
+    /// <remarks>
+    /// A <see cref="HttpAttemptAwareCircuitBreakerStrategyOptions.ShouldHandle"/> that is set decides what the breaker counts (handled: failure,
+    /// otherwise success), and a <see cref="HttpAttemptAwareRetryStrategyOptions.ShouldHandle"/> that is set decides what is retried; the
+    /// classifier keeps whichever decision is left to it.
+    /// </remarks>
     /// <param name="builder">The pipeline builder.</param>
     /// <param name="retry">The retry options.</param>
     /// <param name="circuitBreaker">The circuit breaker options.</param>
@@ -42,7 +47,12 @@ public static class HttpAttemptAwareResiliencePipelineBuilderExtensions
         var serverDelay = retry.ShouldRetryAfterHeader ? RetryAfter.Read : (Func<Outcome<HttpResponseMessage>, TimeProvider, TimeSpan?>?)null;
 #pragma warning disable IL2026 // Options validation reads only the public properties of the options type, which are preserved.
         return builder.AddStrategy(
-            context => new AttemptAwareRetryResilienceStrategy<HttpResponseMessage>(retry, circuitBreaker, context, serverDelay),
+            context => new AttemptAwareRetryResilienceStrategy<HttpResponseMessage>(
+                retry,
+                ShouldHandleMapping.Breaker(circuitBreaker),
+                context,
+                serverDelay,
+                ShouldHandleMapping.Retry(retry, circuitBreaker)),
             circuitBreaker);
 #pragma warning restore IL2026
     }

@@ -1,7 +1,15 @@
-namespace Polly.AttemptAwareBreaker.Http;
+using Polly;
+using Polly.AttemptAwareBreaker;
+using Polly.AttemptAwareBreaker.Http;
+
+// In Microsoft's namespace, beside its own HttpRetryStrategyOptionsExtensions: code written for AddStandardResilienceHandler already
+// imports it, so options.Retry.DisableForUnsafeHttpMethods() resolves here without another using (the receiver types differ, so
+// the two never compete).
+namespace Microsoft.Extensions.Http.Resilience;
 
 /// <summary>
-/// Switches retries off for requests that are not safe to send twice.
+/// Switches retries off for requests that are not safe to send twice: the counterparts of Microsoft's <c>DisableForUnsafeHttpMethods</c>
+/// and <c>DisableFor</c> for <see cref="HttpAttemptAwareRetryStrategyOptions"/>.
 /// </summary>
 public static class HttpAttemptAwareRetryStrategyOptionsExtensions
 {
@@ -17,7 +25,8 @@ public static class HttpAttemptAwareRetryStrategyOptionsExtensions
 
     /// <summary>
     /// Stops retries of requests with any of the given methods, in addition to any <see cref="AttemptAwareRetryStrategyOptions{TResult}.ShouldRetry"/>
-    /// already set. Their failed attempts are still counted by the breaker.
+    /// already set. Their failed attempts are still counted by the breaker. Unlike Microsoft's, it holds whether
+    /// <see cref="HttpAttemptAwareRetryStrategyOptions.ShouldHandle"/> is set before or after it.
     /// </summary>
     /// <param name="options">The retry options.</param>
     /// <param name="methods">The methods whose requests are never retried.</param>

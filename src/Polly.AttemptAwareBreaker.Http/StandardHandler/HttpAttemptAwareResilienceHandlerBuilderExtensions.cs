@@ -10,8 +10,9 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class HttpAttemptAwareResilienceHandlerBuilderExtensions
 {
     /// <summary>
-    /// Binds the options from <paramref name="section"/>; a change of the section reloads the pipeline. Keys that match no option fail
-    /// start-up, and messages about invalid values name the full configuration key.
+    /// Binds the options from <paramref name="section"/>; a change of the section reloads the pipeline. Keys that match no option and
+    /// values that cannot be read fail start-up with an <see cref="InvalidOperationException"/>, out-of-range values with an
+    /// <see cref="Microsoft.Extensions.Options.OptionsValidationException"/>; every message names the full configuration key and what is allowed.
     /// </summary>
     /// <param name="builder">The handler builder.</param>
     /// <param name="section">The configuration section.</param>
@@ -22,7 +23,10 @@ public static class HttpAttemptAwareResilienceHandlerBuilderExtensions
         Guard.NotNull(builder);
         Guard.NotNull(section);
 
+        // The check runs first and names each unknown key or unreadable value by its full key with what is allowed; the binder's own
+        // unknown-key error stays as a backstop.
         builder.Services.AddOptions<HttpAttemptAwareResilienceOptions>(builder.PipelineName)
+            .Configure(_ => ConfigurationSectionCheck.ThrowIfInvalid<HttpAttemptAwareResilienceOptions>(section))
             .Bind(section, binder => binder.ErrorOnUnknownConfiguration = true);
         if (builder is HttpAttemptAwareResilienceHandlerBuilder own)
         {

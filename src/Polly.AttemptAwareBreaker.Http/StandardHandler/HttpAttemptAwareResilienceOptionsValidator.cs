@@ -93,6 +93,12 @@ internal sealed class HttpAttemptAwareResilienceOptionsValidator : IValidateOpti
                 $"({Seconds(attempt)}), so that the window holds the outcomes of attempts that run to their timeout.");
         }
 
+        if (options.CircuitBreaker.SlowAttemptThreshold is { } slow && slow >= attempt)
+        {
+            errors.Add($"{Key("CircuitBreaker:SlowAttemptThreshold")} is {Seconds(slow)}; it must be below {Key("AttemptTimeout:Timeout")} " +
+                $"({Seconds(attempt)}), or an attempt would time out before it could count as slow.");
+        }
+
         if (NominalRetryDelays(options.Retry, total) is var delays && delays > total)
         {
             errors.Add($"The retry delays ({Key("Retry:Delay")}, {Key("Retry:BackoffType")}, {Key("Retry:MaxRetryAttempts")}) add up to more than " +

@@ -17,6 +17,8 @@ internal sealed class AttemptAwareCircuitBreakerResilienceStrategy<T> : Resilien
 
     internal BreakerController<T> Controller => _circuit.Controller;
 
+    internal BreakerAttempt<T> Attempt => _circuit.Attempt;
+
     public void Dispose() => _circuit.Dispose();
 
     protected override ValueTask<Outcome<T>> ExecuteCore<TState>(
@@ -26,7 +28,8 @@ internal sealed class AttemptAwareCircuitBreakerResilienceStrategy<T> : Resilien
     {
         var operation = _operations.Get(context);
         operation.ActiveDepth++;
-        var pending = _circuit.Attempt.ExecuteClassifiedAsync(callback, context, state, operation, _circuit.Controller.Machine.Clock.Now);
+        var startedAt = _circuit.MeasuresDuration ? _circuit.Controller.Machine.Clock.Now : AttemptTicket.NotMeasured;
+        var pending = _circuit.Attempt.ExecuteClassifiedAsync(callback, context, state, operation, startedAt);
         if (pending is { IsCompletedSuccessfully: true, Result: var done })
         {
             operation.ActiveDepth--;

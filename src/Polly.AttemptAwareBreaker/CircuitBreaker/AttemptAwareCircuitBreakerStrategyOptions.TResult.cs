@@ -128,6 +128,38 @@ public class AttemptAwareCircuitBreakerStrategyOptions<TResult> : ResilienceStra
     public double RecoveryRampFloor { get; set; } = 0.1;
 
     /// <summary>
+    /// Gets or sets whether the breaker acts on its decisions (<see cref="CircuitBreakerEnforcement.Enforcing"/>) or only reports what it
+    /// would do (<see cref="CircuitBreakerEnforcement.Shadow"/>): in shadow mode it counts, trips, probes and reports exactly as when
+    /// enforcing, marked as shadow, but admits every attempt. A reload can switch between the two; counts and state are kept.
+    /// </summary>
+    /// <value>The default value is <see cref="CircuitBreakerEnforcement.Enforcing"/>.</value>
+    [EnumDataType(typeof(CircuitBreakerEnforcement))]
+    public CircuitBreakerEnforcement Enforcement { get; set; } = CircuitBreakerEnforcement.Enforcing;
+
+    /// <summary>
+    /// Gets or sets a generator that reads, from an attempt's outcome, a pause the downstream asks for (the HTTP package reads
+    /// <c>Retry-After</c> of a 429 or 503). A pause of at least <see cref="RequestedBreakMinimum"/> opens the circuit for that long,
+    /// at most <see cref="RequestedBreakMaximum"/>, with the reason <see cref="CircuitStateChangeReason.ServerRequested"/>; the
+    /// rejections' <c>RetryAfter</c> tells callers the same time. <see langword="null"/> from the generator means no pause.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/> (off).</value>
+    public Func<RequestedBreakArguments<TResult>, ValueTask<TimeSpan?>>? RequestedBreakGenerator { get; set; }
+
+    /// <summary>
+    /// Gets or sets the shortest pause asked for by the downstream that opens the circuit; shorter ones are left to the retry.
+    /// </summary>
+    /// <value>The default value is 1 second. The value must be between 0 and 1 day, and at most <see cref="RequestedBreakMaximum"/>.</value>
+    [ValueRange(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan RequestedBreakMinimum { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Gets or sets the longest break a pause asked for by the downstream gives the circuit; longer pauses are cut to it.
+    /// </summary>
+    /// <value>The default value is 5 minutes. The value must be between 0.5 seconds and 1 day.</value>
+    [ValueRange(typeof(TimeSpan), "00:00:00.500", "1.00:00:00")]
+    public TimeSpan RequestedBreakMaximum { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
     /// Gets or sets the source of randomness of <see cref="AdaptiveThrottling"/> and the recovery ramp: a number from 0 (inclusive) to 1
     /// (exclusive) for each decision. Tests set a deterministic one.
     /// </summary>
@@ -196,13 +228,21 @@ public class AttemptAwareCircuitBreakerStrategyOptions<TResult> : ResilienceStra
     public ISharedCircuitStateFactory? SharedState { get; set; }
 
     /// <summary>
-    /// Validates the nested <see cref="AdaptiveThrottling"/> options (the properties of this type are validated by their attributes).
+    /// Validates what the attributes cannot: <see cref="RequestedBreakMinimum"/> at most <see cref="RequestedBreakMaximum"/>, and the
+    /// nested <see cref="AdaptiveThrottling"/> options.
     /// </summary>
     /// <param name="validationContext">The validation context.</param>
-    /// <returns>One result per invalid nested value, naming it as <c>AdaptiveThrottling.Member</c>.</returns>
+    /// <returns>One result per invalid value, a nested one named as <c>AdaptiveThrottling.Member</c>.</returns>
 #pragma warning disable IL2026 // Options validation reads only the public properties of the options types, which are preserved.
     IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
     {
+        if (RequestedBreakMinimum > RequestedBreakMaximum)
+        {
+            yield return new ValidationResult(
+                $"{nameof(RequestedBreakMinimum)} is {RequestedBreakMinimum}; it must be at most {nameof(RequestedBreakMaximum)} ({RequestedBreakMaximum}).",
+                [nameof(RequestedBreakMinimum)]);
+        }
+
         if (AdaptiveThrottling is not { } throttling)
         {
             yield break;

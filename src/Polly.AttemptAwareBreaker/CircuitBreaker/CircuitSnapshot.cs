@@ -18,6 +18,7 @@ public sealed class CircuitSnapshot
         long totalRejections,
         long windowSlowAttempts,
         long totalSlowAttempts,
+        OutcomeCounts totalShadowAttempts,
         int halfOpenProbesInFlight,
         long totalProbesAdmitted,
         SharedStateStatus sharedState,
@@ -27,8 +28,10 @@ public sealed class CircuitSnapshot
         DateTimeOffset? lastFailureTime,
         Exception? lastFailureException,
         DateTimeOffset? lastStateChange,
-        DateTimeOffset timestamp)
+        DateTimeOffset timestamp,
+        CircuitBreakerEnforcement enforcement)
     {
+        Enforcement = enforcement;
         State = state;
         ConsecutiveFailures = consecutiveFailures;
         WindowAttempts = windowAttempts;
@@ -39,6 +42,7 @@ public sealed class CircuitSnapshot
         TotalRejections = totalRejections;
         WindowSlowAttempts = windowSlowAttempts;
         TotalSlowAttempts = totalSlowAttempts;
+        TotalShadowAttempts = totalShadowAttempts;
         HalfOpenProbesInFlight = halfOpenProbesInFlight;
         TotalProbesAdmitted = totalProbesAdmitted;
         SharedState = sharedState;
@@ -50,6 +54,12 @@ public sealed class CircuitSnapshot
         LastStateChange = lastStateChange;
         Timestamp = timestamp;
     }
+
+    /// <summary>
+    /// Gets whether the breaker acts on its state (<see cref="CircuitBreakerEnforcement.Enforcing"/>) or only reports it
+    /// (<see cref="CircuitBreakerEnforcement.Shadow"/>: an open circuit here means "would reject").
+    /// </summary>
+    public CircuitBreakerEnforcement Enforcement { get; }
 
     /// <summary>Gets the state of the circuit.</summary>
     public CircuitState State { get; }
@@ -83,6 +93,13 @@ public sealed class CircuitSnapshot
 
     /// <summary>Gets the slow attempts since the breaker was created (0 when the slow-attempt rule is off).</summary>
     public long TotalSlowAttempts { get; }
+
+    /// <summary>
+    /// Gets, in shadow mode, the attempts the breaker would have rejected and let go ahead, by the class of their outcome (how many of
+    /// the calls enforcing would have refused failed anyway, and how many would have succeeded). Their rejections are in
+    /// <see cref="TotalRejections"/>; the attempts are not in <see cref="TotalAttempts"/>.
+    /// </summary>
+    public OutcomeCounts TotalShadowAttempts { get; }
 
     /// <summary>Gets the number of half-open probes admitted and not yet finished.</summary>
     public int HalfOpenProbesInFlight { get; }
@@ -122,5 +139,5 @@ public sealed class CircuitSnapshot
 
     /// <inheritdoc/>
     public override string ToString()
-        => $"{State}; consecutive failures {ConsecutiveFailures}; window attempts: {WindowAttempts}; window operations: {WindowOperations}; rejections {WindowRejections}";
+        => $"{(Enforcement == CircuitBreakerEnforcement.Shadow ? "shadow, would be " : string.Empty)}{State}; consecutive failures {ConsecutiveFailures}; window attempts: {WindowAttempts}; window operations: {WindowOperations}; rejections {WindowRejections}";
 }

@@ -15,6 +15,7 @@ public static class OutcomeClassifiers
     /// <typeparam name="TResult">The type of the result.</typeparam>
     /// <param name="args">The classifier arguments.</param>
     /// <returns>The class of the outcome.</returns>
+    [IgnoresDuration]
     public static ValueTask<OutcomeClass> Default<TResult>(OutcomeClassifierArguments<TResult> args)
         => new(ClassifyException(args.Outcome.Exception, args.Context) ?? OutcomeClass.Success);
 
@@ -31,7 +32,7 @@ public static class OutcomeClassifiers
     {
         Guard.NotNull(shouldHandle);
 
-        return args =>
+        return [IgnoresDuration] (args) =>
         {
             if (IsCallerCancellation(args.Outcome.Exception, args.Context))
             {

@@ -113,11 +113,43 @@ public sealed class AttemptAwareCircuitBreakerGate : IDisposable
                 $"This permit was already reported as {first}; a permit counts once, so this second report ({outcomeClass}) changed nothing.");
         }
 
+        if (_strategy.Attempt.ReadsRequestedBreaks)
+        {
+            return ReportWithRequestedBreakAsync(attempt, outcomeClass, exception, _machine.Clock.Now);
+        }
+
         var transition = _machine.Report(attempt.Ticket, outcomeClass, exception, _machine.Clock.Now);
         return transition.Kind == TransitionKind.None
             ? default
             : RaiseAsync(transition, exception, attempt.Context);
     }
+
+    /// <summary>Reports an outcome after asking <c>RequestedBreakGenerator</c> whether it requests a pause: the generator gets the
+    /// reported exception, or a <see langword="null"/> result without one.</summary>
+    private async ValueTask ReportWithRequestedBreakAsync(GrantedAttempt attempt, OutcomeClass outcomeClass, Exception? exception, long finished)
+    {
+        var context = attempt.Context ?? ResilienceContextPool.Shared.Get();
+        TimeSpan? pause;
+        try
+        {
+            pause = await _strategy.Attempt.RequestedBreakAsync(ToOutcome(exception), context).ConfigureAwait(context.ContinueOnCapturedContext);
+        }
+        finally
+        {
+            if (attempt.Context is null)
+            {
+                ResilienceContextPool.Shared.Return(context);
+            }
+        }
+
+        var transition = _machine.Report(attempt.Ticket, outcomeClass, exception, finished, pause);
+        if (transition.Kind != TransitionKind.None)
+        {
+            await RaiseAsync(transition, exception, attempt.Context).ConfigureAwait(attempt.Context?.ContinueOnCapturedContext ?? false);
+        }
+    }
+
+    private static Outcome<object> ToOutcome(Exception? exception) => exception is null ? Outcome.FromResult<object>(null) : Outcome.FromException<object>(exception);
 
     private async ValueTask<BreakerPermit> RaiseThenReturnAsync(Transition transition, ResilienceContext? context, BreakerPermit permit)
     {
@@ -131,8 +163,7 @@ public sealed class AttemptAwareCircuitBreakerGate : IDisposable
         context ??= ResilienceContextPool.Shared.Get();
         try
         {
-            var outcome = exception is null ? Outcome.FromResult<object>(null) : Outcome.FromException<object>(exception);
-            await _events.RaiseAsync(transition, context, outcome).ConfigureAwait(context.ContinueOnCapturedContext);
+            await _events.RaiseAsync(transition, context, ToOutcome(exception)).ConfigureAwait(context.ContinueOnCapturedContext);
         }
         finally
         {

@@ -42,7 +42,8 @@ public readonly struct BreakerPermit
     /// throws.
     /// </summary>
     /// <param name="outcomeClass">The class of the outcome.</param>
-    /// <param name="exception">The exception of a failed attempt, kept as the snapshot's last failure.</param>
+    /// <param name="exception">The exception of a failed attempt, kept as the snapshot's last failure. It is also the outcome that
+    /// <see cref="AttemptAwareCircuitBreakerStrategyOptions{TResult}.RequestedBreakGenerator"/> reads (a <see langword="null"/> result without one).</param>
     /// <returns>A task that completes when any state-change events have been raised.</returns>
     /// <exception cref="InvalidOperationException">Thrown when the permit was not granted, or was reported before (the message names the
     /// class of the first report).</exception>

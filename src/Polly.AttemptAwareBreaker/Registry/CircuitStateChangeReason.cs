@@ -34,4 +34,10 @@ public enum CircuitStateChangeReason
     /// ratio, or a half-open probe was slow.
     /// </summary>
     SlowAttempts,
+
+    /// <summary>
+    /// The downstream asked for a pause (an HTTP 429 or 503 with <c>Retry-After</c>, read by
+    /// <see cref="AttemptAwareCircuitBreakerStrategyOptions{TResult}.RequestedBreakGenerator"/>), so the circuit opened until then.
+    /// </summary>
+    ServerRequested,
 }

@@ -23,15 +23,25 @@ internal sealed class AttemptAwareRetryResilienceStrategy<T> : ResilienceStrateg
     private readonly bool _sharesClock;
     private readonly ResilienceStrategyTelemetry _telemetry;
     private readonly Func<Outcome<T>, TimeProvider, TimeSpan?>? _serverDelay;
+    private readonly Func<RetryPredicateArguments<T>, ValueTask<bool>>? _shouldRetryOutcome;
 
+    /// <param name="retry">The retry options.</param>
+    /// <param name="breaker">The breaker options, whose classifier decides what the breaker counts.</param>
+    /// <param name="context">The builder context.</param>
+    /// <param name="serverDelay">Reads a delay the downstream asked for (the HTTP package's <c>Retry-After</c>).</param>
+    /// <param name="shouldRetryOutcome">Decides which outcomes are retried in place of "classified <see cref="OutcomeClass.TransientFailure"/>"
+    /// (the HTTP package's <c>Retry.ShouldHandle</c>); asked only for attempts that may be retried at all (not rejected, not a probe,
+    /// not the attempt that opened the circuit, retries left, caller not cancelled).</param>
     public AttemptAwareRetryResilienceStrategy(
         AttemptAwareRetryStrategyOptions<T> retry,
         AttemptAwareCircuitBreakerStrategyOptions<T> breaker,
         StrategyBuilderContext context,
-        Func<Outcome<T>, TimeProvider, TimeSpan?>? serverDelay = null)
+        Func<Outcome<T>, TimeProvider, TimeSpan?>? serverDelay = null,
+        Func<RetryPredicateArguments<T>, ValueTask<bool>>? shouldRetryOutcome = null)
     {
         _retry = retry;
         _serverDelay = serverDelay;
+        _shouldRetryOutcome = shouldRetryOutcome;
         _timeProvider = context.TimeProvider;
         _telemetry = context.Telemetry;
         _circuit = new BreakerCircuit<T>(breaker, context.TimeProvider, context.Telemetry);
@@ -77,10 +87,11 @@ internal sealed class AttemptAwareRetryResilienceStrategy<T> : ResilienceStrateg
                     _budget?.OnFirstAttempt(finished);
                 }
 
+                // In shadow mode the breaker rejects nothing, so the retry retries as if the circuit stayed closed.
+                var enforcing = !_machine.Settings.IsShadow;
                 var retryable = !result.WasRejected
-                    && result.Class == OutcomeClass.TransientFailure
-                    && !result.WasProbe
-                    && !result.OpenedCircuit
+                    && (_shouldRetryOutcome is not null || result.Class == OutcomeClass.TransientFailure)
+                    && !(enforcing && (result.WasProbe || result.OpenedCircuit))
                     && attemptNumber < _retry.MaxRetryAttempts
                     && !context.CancellationToken.IsCancellationRequested;
 
@@ -90,13 +101,22 @@ internal sealed class AttemptAwareRetryResilienceStrategy<T> : ResilienceStrateg
                     return outcome;
                 }
 
+                if (_shouldRetryOutcome is not null)
+                {
+                    var (retry, decided) = await DecideRetryAsync(context, outcome, attemptNumber).ConfigureAwait(context.ContinueOnCapturedContext);
+                    if (!retry)
+                    {
+                        return decided;
+                    }
+                }
+
                 if (_retry.ShouldRetry is { } shouldRetry
                     && !await shouldRetry(new RetryPredicateArguments<T>(context, outcome, attemptNumber)).ConfigureAwait(context.ContinueOnCapturedContext))
                 {
                     return outcome;
                 }
 
-                if (_machine.State is CircuitState.Open or CircuitState.Isolated)
+                if (enforcing && _machine.State is CircuitState.Open or CircuitState.Isolated)
                 {
                     // Opened by other callers: the next attempt is rejected at once, without a delay; this result is replaced.
                     await DisposeResultAsync(outcome, context).ConfigureAwait(context.ContinueOnCapturedContext);
@@ -133,6 +153,26 @@ internal sealed class AttemptAwareRetryResilienceStrategy<T> : ResilienceStrateg
         {
             _records.Return(operation);
         }
+    }
+
+    /// <summary>
+    /// Asks the retry predicate that replaces the classification. A predicate that throws fails the call with its exception (the
+    /// attempt's result is disposed), as a classifier that throws does.
+    /// </summary>
+    private async ValueTask<(bool Retry, Outcome<T> Outcome)> DecideRetryAsync(ResilienceContext context, Outcome<T> outcome, int attemptNumber)
+    {
+        try
+        {
+            var retry = await _shouldRetryOutcome!(new RetryPredicateArguments<T>(context, outcome, attemptNumber)).ConfigureAwait(context.ContinueOnCapturedContext);
+            return (retry, outcome);
+        }
+#pragma warning disable CA1031 // A predicate that throws is a failure of the call, as a classifier that throws is.
+        catch (Exception ex)
+        {
+            await DisposeResultAsync(outcome, context).ConfigureAwait(context.ContinueOnCapturedContext);
+            return (false, Outcome.FromException<T>(ex));
+        }
+#pragma warning restore CA1031
     }
 
     private static async ValueTask DisposeResultAsync(Outcome<T> outcome, ResilienceContext context)
@@ -178,8 +218,8 @@ internal sealed class AttemptAwareRetryResilienceStrategy<T> : ResilienceStrateg
 
     private async ValueTask<Outcome<T>?> WaitUnlessOpenedAsync(TimeSpan delay, ResilienceContext context)
     {
-        var opened = _machine.OpenedToken;
-        if (_machine.State is CircuitState.Open or CircuitState.Isolated)
+        var opened = _machine.Settings.IsShadow ? CancellationToken.None : _machine.OpenedToken;
+        if (!_machine.Settings.IsShadow && _machine.State is CircuitState.Open or CircuitState.Isolated)
         {
             return null;
         }

@@ -94,9 +94,28 @@ public class CircuitBreakerHealthCheckTests
         Assert.Equal(HealthStatus.Healthy, report.Status);
     }
 
-    private static AppServices WithHealthChecks(Action<AttemptAwareBreaker.HealthChecks.AttemptAwareCircuitBreakerHealthCheckOptions>? configure = null)
+    [Fact]
+    public async Task Check_ShadowCircuitOpen_IsHealthyAndSaysWhatItWouldBe()
     {
-        var app = AppServices.WithBreaker(Settings, services => services.AddHealthChecks().AddAttemptAwareCircuitBreakerHealthCheck(configure));
+        var settings = Settings;
+        settings["Payments:Enforcement"] = "Shadow";
+        using var app = WithHealthChecks(settings: settings);
+        await app.RunAsync(() => true);
+        await app.RunAsync(() => true);
+
+        var report = await app.Provider.GetRequiredService<HealthCheckService>().CheckHealthAsync(Cancel);
+        var entry = report.Entries["attempt-aware-circuit-breakers"];
+
+        Assert.Equal(HealthStatus.Healthy, report.Status);
+        Assert.Contains($"{Breaker} (shadow) would be Open", entry.Description, StringComparison.Ordinal);
+        Assert.Equal("Shadow", ((IReadOnlyDictionary<string, object?>)entry.Data[Breaker])["enforcement"]);
+    }
+
+    private static AppServices WithHealthChecks(
+        Action<AttemptAwareBreaker.HealthChecks.AttemptAwareCircuitBreakerHealthCheckOptions>? configure = null,
+        Dictionary<string, string?>? settings = null)
+    {
+        var app = AppServices.WithBreaker(settings ?? Settings, services => services.AddHealthChecks().AddAttemptAwareCircuitBreakerHealthCheck(configure));
         _ = app.Resilience; // the breaker exists (and is registered) once the pipeline is built
         return app;
     }

@@ -78,6 +78,22 @@ public sealed class MetricsTests : IDisposable
     }
 
     [Fact]
+    public async Task State_ShadowBreaker_TaggedShadow()
+    {
+        using var app = Start(new()
+        {
+            ["Payments:Retry:Delay"] = "00:00:00",
+            ["Payments:CircuitBreaker:Enforcement"] = "Shadow",
+        });
+        await app.RunAsync(() => false);
+
+        _listener.RecordObservableInstruments();
+
+        var state = Assert.Single(_measurements, m => m.Instrument == "polly.attempt_aware.circuit.state");
+        Assert.Equal("shadow", state.Tags["polly.attempt_aware.enforcement"]);
+    }
+
+    [Fact]
     public async Task StateAndRejections_OpenCircuit_GaugeIsOneAndRejectionsCounted()
     {
         using var app = Start(new()

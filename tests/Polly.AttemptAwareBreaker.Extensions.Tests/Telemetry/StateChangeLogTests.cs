@@ -64,4 +64,17 @@ public class StateChangeLogTests
             [CircuitStateChangeReason.ConsecutiveFailures, CircuitStateChangeReason.BreakElapsed, CircuitStateChangeReason.ProbesSucceeded],
             app.Logs.Entries.Where(e => e.EventId.Name == "CircuitStateChanged").Select(e => (CircuitStateChangeReason)e.State["Reason"]!));
     }
+
+    [Fact]
+    public async Task Opening_InShadowMode_LogsWhatItWouldDoAsInformation()
+    {
+        using var app = AppServices.WithBreaker(new() { ["Payments:ConsecutiveFailureThreshold"] = "1", ["Payments:Enforcement"] = "Shadow" });
+
+        await app.RunAsync(() => true);
+
+        var entry = Assert.Single(app.Logs.Entries, e => e.EventId.Name == "ShadowCircuitStateChanged");
+        Assert.Equal(LogLevel.Information, entry.Level);
+        Assert.Contains("(shadow) would change from Closed to Open", entry.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(app.Logs.Entries, e => e.EventId.Name == "CircuitStateChanged");
+    }
 }

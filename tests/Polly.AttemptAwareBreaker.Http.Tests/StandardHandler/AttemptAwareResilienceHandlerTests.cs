@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Http.Resilience;
 using Polly.AttemptAwareBreaker.Http.Tests.TestUtilities;
 
 namespace Polly.AttemptAwareBreaker.Http.Tests.StandardHandler;

@@ -19,6 +19,11 @@ public class ConfigurationValidationTests
         { "CircuitBreaker:SamplingDuration", "00:00:15", "Resilience:CircuitBreaker:SamplingDuration is 15 s; it must be at least twice Resilience:AttemptTimeout:Timeout (10 s)" },
         { "Retry:Delay", "00:00:10", "The retry delays (Resilience:Retry:Delay, Resilience:Retry:BackoffType, Resilience:Retry:MaxRetryAttempts) add up to more than Resilience:TotalRequestTimeout:Timeout (30 s)" },
         { "RateLimiter:DefaultRateLimiterOptions:PermitLimit", "0", "Resilience:RateLimiter:DefaultRateLimiterOptions:PermitLimit is 0; the allowed range is 1 to int.MaxValue (inclusive)." },
+        { "CircuitBreaker:SlowAttemptThreshold", "00:00:10", "Resilience:CircuitBreaker:SlowAttemptThreshold is 10 s; it must be below Resilience:AttemptTimeout:Timeout (10 s)" },
+        { "CircuitBreaker:SlowAttemptRatio", "1.5", "Resilience:CircuitBreaker:SlowAttemptRatio is 1.5; the allowed range is 0 to 1 (inclusive)." },
+        { "CircuitBreaker:AdaptiveThrottling:Multiplier", "0.5", "Resilience:CircuitBreaker:AdaptiveThrottling:Multiplier is 0.5; the allowed range is 1 to 10 (inclusive)." },
+        { "CircuitBreaker:RecoveryRampFloor", "0", "Resilience:CircuitBreaker:RecoveryRampFloor is 0; the allowed range is 0.01 to 1 (inclusive)." },
+        { "CircuitBreaker:RequestedBreakMinimum", "00:10:00", "Resilience:CircuitBreaker:RequestedBreakMinimum is 00:10:00; it must be at most RequestedBreakMaximum (00:05:00)." },
     };
 
     [Theory]
@@ -32,14 +37,41 @@ public class ConfigurationValidationTests
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task HostStart_UnknownKey_FailsNamingTheKey()
+    public static TheoryData<string, string, string> UnreadableSettings => new()
     {
-        using var host = BuildHost(new() { ["Resilience:CircuitBreaker:FailureRatioo"] = "0.5" });
+        { "CircuitBreaker:FailureRatioo", "0.5", "Resilience:CircuitBreaker:FailureRatioo is not a setting; the settings under Resilience:CircuitBreaker are AdaptiveThrottling, BreakDuration, BreakOnRetryAfter, ConsecutiveFailureThreshold, Enforcement, FailureRatio, HalfOpenMaxProbes, HalfOpenSuccessThreshold, MinimumThroughput, Name, RecoveryRampDuration, RecoveryRampFloor, RequestedBreakMaximum, RequestedBreakMinimum, SamplingDuration, SlowAttemptRatio, SlowAttemptThreshold." },
+        { "Retries", "3", "Resilience:Retries is not a setting; the settings under Resilience are AttemptTimeout, CircuitBreaker, RateLimiter, Retry, TotalRequestTimeout." },
+        { "Retry:ShouldHandle", "x", "Resilience:Retry:ShouldHandle is not a setting; the settings under Resilience:Retry are BackoffType, Delay, MaxDelay, MaxRetryAttempts, RetryBudget, ShouldRetryAfterHeader, UseJitter." },
+        { "Retry:RetryBudget:Ratio", "0.1", "Resilience:Retry:RetryBudget:Ratio is not a setting; the settings under Resilience:Retry:RetryBudget are MinRetriesPerSecond, RetryRatio, Window." },
+        { "Retry:MaxRetryAttempts", "three", "Resilience:Retry:MaxRetryAttempts is 'three'; it must be a whole number." },
+        { "Retry:BackoffType", "Quadratic", "Resilience:Retry:BackoffType is 'Quadratic'; it must be one of Constant, Linear, Exponential." },
+        { "CircuitBreaker:Enforcement", "DryRun", "Resilience:CircuitBreaker:Enforcement is 'DryRun'; it must be one of Enforcing, Shadow." },
+        { "Retry:UseJitter", "yes", "Resilience:Retry:UseJitter is 'yes'; it must be true or false." },
+        { "CircuitBreaker:FailureRatio", "half", "Resilience:CircuitBreaker:FailureRatio is 'half'; it must be a number such as 0.5." },
+        { "AttemptTimeout:Timeout", "5s", "Resilience:AttemptTimeout:Timeout is '5s'; it must be a duration as [days.]hours:minutes:seconds[.fraction], such as 00:00:30 or 1.00:00:00." },
+    };
+
+    [Theory]
+    [MemberData(nameof(UnreadableSettings))]
+    public async Task HostStart_UnknownKeyOrUnreadableValue_FailsWithTheFullKeyAndWhatIsAllowed(string key, string value, string expected)
+    {
+        using var host = BuildHost(new() { [$"Resilience:{key}"] = value });
 
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => host.StartAsync(TestContext.Current.CancellationToken));
 
-        Assert.Contains("FailureRatioo", error.Message, StringComparison.Ordinal);
+        Assert.Equal(expected, error.Message);
+    }
+
+    [Fact]
+    public async Task HostStart_TwoUnreadableValues_OneLineNamesBoth()
+    {
+        using var host = BuildHost(new() { ["Resilience:Retry:UseJitter"] = "yes", ["Resilience:Retry:MaxRetryAttempts"] = "three" });
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => host.StartAsync(TestContext.Current.CancellationToken));
+
+        Assert.DoesNotContain('\n', error.Message);
+        Assert.Contains("Resilience:Retry:UseJitter is 'yes'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Resilience:Retry:MaxRetryAttempts is 'three'", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -6,9 +6,14 @@ using Microsoft.Extensions.Logging;
 
 namespace Polly.AttemptAwareBreaker.Http.Tests.TestUtilities;
 
-/// <summary>What the downstream answers to one request.</summary>
-internal readonly record struct Answer(HttpStatusCode Status, string? RetryAfter = null)
+/// <summary>
+/// What the downstream answers to one request. <paramref name="Hang"/>: no answer at all until the client gives up (or the server stops),
+/// as a downstream that has stopped responding.
+/// </summary>
+internal readonly record struct Answer(HttpStatusCode Status, string? RetryAfter = null, bool Hang = false)
 {
+    public static Answer NoAnswer => new(HttpStatusCode.OK, Hang: true);
+
     public static implicit operator Answer(HttpStatusCode status) => new(status);
 }
 
@@ -56,6 +61,11 @@ internal sealed class KestrelDownstream : IAsyncDisposable
     {
         var n = Interlocked.Increment(ref _requests);
         var answer = Behaviour(n, context.Request);
+        if (answer.Hang)
+        {
+            return HangAsync(context.RequestAborted);
+        }
+
         context.Response.StatusCode = (int)answer.Status;
         if (answer.RetryAfter is { } retryAfter)
         {
@@ -63,5 +73,18 @@ internal sealed class KestrelDownstream : IAsyncDisposable
         }
 
         return Task.CompletedTask;
+    }
+
+    private async Task HangAsync(CancellationToken requestAborted)
+    {
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, _app.Lifetime.ApplicationStopping);
+        try
+        {
+            await Task.Delay(System.Threading.Timeout.InfiniteTimeSpan, either.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // The client gave up on the request (its attempt timed out) or the server is stopping.
+        }
     }
 }

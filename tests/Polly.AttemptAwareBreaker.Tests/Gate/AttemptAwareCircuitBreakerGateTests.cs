@@ -208,4 +208,38 @@ public class AttemptAwareCircuitBreakerGateTests
         var permit = await gate.TryAcquireAsync();
         await permit.ReportAsync(OutcomeClass.TransientFailure, new TimeoutException());
     }
+
+    [Fact]
+    public async Task ReportAsync_SlowAttempts_OpenTheCircuitWithTheDurationFromAcquireToReport()
+    {
+        using var gate = new AttemptAwareCircuitBreakerGate(new() { SlowAttemptThreshold = TimeSpan.FromSeconds(1), SlowAttemptRatio = 1, MinimumThroughput = 2 }, _time);
+
+        for (var i = 0; i < 2; i++)
+        {
+            var permit = await gate.TryAcquireAsync();
+            _time.Advance(TimeSpan.FromSeconds(1));
+            await permit.ReportAsync(OutcomeClass.Success);
+        }
+
+        Assert.Equal((CircuitState.Open, 2L), (gate.State, gate.GetSnapshot().TotalSlowAttempts));
+    }
+
+    [Fact]
+    public async Task TryAcquireAsync_RecoveryRampJustStarted_RefusesAttemptsOverTheFloor()
+    {
+        var random = 0.5;
+        using var gate = new AttemptAwareCircuitBreakerGate(
+            new() { ConsecutiveFailureThreshold = 1, RecoveryRampDuration = TimeSpan.FromSeconds(10), RecoveryRampFloor = 0.2, Randomizer = () => random },
+            _time);
+        var failing = await gate.TryAcquireAsync();
+        await failing.ReportAsync(OutcomeClass.TransientFailure);
+        _time.Advance(TimeSpan.FromSeconds(5));
+        var probe = await gate.TryAcquireAsync();
+        await probe.ReportAsync(OutcomeClass.Success);
+
+        var refused = await gate.TryAcquireAsync();
+
+        Assert.Equal(CircuitState.Closed, gate.State);
+        Assert.Contains("recovery ramp", Assert.IsType<BrokenCircuitException>(refused.Rejection).Message, StringComparison.Ordinal);
+    }
 }

@@ -8,7 +8,7 @@ namespace Polly.AttemptAwareBreaker.Tests.OutageSimulator;
 /// </summary>
 public class SimulatorFiguresTests
 {
-    private const string AttemptAware = Configurations.AttemptAware;
+    private static readonly SimulatorRow AttemptAware = Configurations.AttemptAware;
 
     [Fact]
     public void HardOutage_AttemptAware_OpensAfterExactlyTheThresholdOfDownstreamCalls()

@@ -1,5 +1,6 @@
 using Polly.AttemptAwareBreaker.Tests.TestUtilities;
 using Polly.Registry;
+using Polly.Retry;
 
 namespace Polly.AttemptAwareBreaker.Tests.Registry;
 
@@ -136,6 +137,24 @@ public class AttemptAwareCircuitBreakerRegistryTests
         Assert.Equal(0, snapshot.WindowAttempts.Total);
         Assert.Equal(1, snapshot.TotalAttempts.TransientFailures);
         Assert.Equal(1, snapshot.ConsecutiveFailures);
+    }
+
+    [Fact]
+    public async Task Attach_SamplingDurationChangedWhileAnOperationRetries_OperationMovesWithoutANegativeWindowCount()
+    {
+        var first = new ResiliencePipelineBuilder<int> { Name = "payments", TimeProvider = _time }
+            .AddRetry(new RetryStrategyOptions<int> { Delay = TimeSpan.FromSeconds(1), ShouldHandle = args => new(args.Outcome.Result == 503) })
+            .AddAttemptAwareCircuitBreaker(Options(10))
+            .Build();
+        var retrying = first.RunAsync(new Downstream { Behaviour = n => new(n == 1 ? 503 : 200) });
+        var options = Options(10);
+        options.SamplingDuration = TimeSpan.FromSeconds(60);
+        Build("payments", options);
+
+        _time.Advance(TimeSpan.FromSeconds(1));
+        await retrying;
+
+        Assert.Equal(new OutcomeCounts(1, 0, 0, 0), _registry.GetSnapshot("payments/AttemptAwareCircuitBreaker").WindowOperations);
     }
 
     [Fact]

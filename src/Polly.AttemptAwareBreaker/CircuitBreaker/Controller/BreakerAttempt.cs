@@ -13,18 +13,24 @@ internal sealed class BreakerAttempt<T>
     private readonly CircuitStateMachine _machine;
     private readonly CircuitEvents<T> _events;
     private readonly Func<OutcomeClassifierArguments<T>, ValueTask<OutcomeClass>> _classifier;
+    private readonly Func<RequestedBreakArguments<T>, ValueTask<TimeSpan?>>? _requestedBreak;
     private readonly ResilienceStrategyTelemetry _telemetry;
 
     public BreakerAttempt(
         BreakerController<T> controller,
         Func<OutcomeClassifierArguments<T>, ValueTask<OutcomeClass>> classifier,
+        Func<RequestedBreakArguments<T>, ValueTask<TimeSpan?>>? requestedBreak,
         ResilienceStrategyTelemetry telemetry)
     {
         _machine = controller.Machine;
         _events = controller.Events;
         _classifier = classifier;
+        _requestedBreak = requestedBreak;
         _telemetry = telemetry;
     }
+
+    /// <summary>Gets a value indicating whether the options have a <c>RequestedBreakGenerator</c> to read outcomes with.</summary>
+    public bool ReadsRequestedBreaks => _requestedBreak is not null;
 
     /// <summary>Runs one attempt and returns its outcome with its class (or that it was rejected).</summary>
     /// <remarks>
@@ -124,7 +130,7 @@ internal sealed class BreakerAttempt<T>
         OutcomeClass outcomeClass;
         try
         {
-            var duration = _machine.Clock.Elapsed(ticket.StartedAt, finished);
+            var duration = ticket.StartedAt == AttemptTicket.NotMeasured ? TimeSpan.Zero : _machine.Clock.Elapsed(ticket.StartedAt, finished);
             var pending = _classifier(new OutcomeClassifierArguments<T>(context, outcome, ticket.AttemptNumber, duration));
             if (!pending.IsCompletedSuccessfully)
             {
@@ -141,7 +147,9 @@ internal sealed class BreakerAttempt<T>
         }
 #pragma warning restore CA1031
 
-        return Complete(outcome, outcomeClass, ticket, finished, context);
+        return _requestedBreak is null
+            ? Complete(outcome, outcomeClass, ticket, finished, context)
+            : CompleteWithRequestedBreakAsync(outcome, outcomeClass, ticket, finished, context);
     }
 
     private async ValueTask<ClassifiedOutcome<T>> AwaitClassifyAsync(
@@ -164,7 +172,46 @@ internal sealed class BreakerAttempt<T>
         }
 #pragma warning restore CA1031
 
-        return await Complete(outcome, outcomeClass, ticket, finished, context).ConfigureAwait(context.ContinueOnCapturedContext);
+        return await (_requestedBreak is null
+            ? Complete(outcome, outcomeClass, ticket, finished, context)
+            : CompleteWithRequestedBreakAsync(outcome, outcomeClass, ticket, finished, context)).ConfigureAwait(context.ContinueOnCapturedContext);
+    }
+
+    /// <summary>Asks the generator whether the downstream requested a pause, then completes the attempt with it.</summary>
+    private async ValueTask<ClassifiedOutcome<T>> CompleteWithRequestedBreakAsync(
+        Outcome<T> outcome,
+        OutcomeClass outcomeClass,
+        AttemptTicket ticket,
+        long finished,
+        ResilienceContext context)
+    {
+        var pause = await RequestedBreakAsync(outcome, context).ConfigureAwait(context.ContinueOnCapturedContext);
+        return await Complete(outcome, outcomeClass, ticket, finished, context, pause).ConfigureAwait(context.ContinueOnCapturedContext);
+    }
+
+    /// <summary>Asks the generator (set: see <see cref="ReadsRequestedBreaks"/>) whether <paramref name="outcome"/> requests a pause.</summary>
+    /// <param name="outcome">The attempt's outcome.</param>
+    /// <param name="context">The context of the execution.</param>
+    /// <returns>The pause within the minimum and maximum, or <see langword="null"/> when none was requested (or the generator threw).</returns>
+    public async ValueTask<TimeSpan?> RequestedBreakAsync(Outcome<T> outcome, ResilienceContext context)
+    {
+        TimeSpan? requested;
+        try
+        {
+            requested = await _requestedBreak!(new RequestedBreakArguments<T>(context, outcome, _machine.Clock.TimeProvider))
+                .ConfigureAwait(context.ContinueOnCapturedContext);
+        }
+#pragma warning disable CA1031 // A generator that throws asks for no pause; the outcome and the probe slot are handled as usual.
+        catch (Exception)
+        {
+            requested = null;
+        }
+#pragma warning restore CA1031
+
+        var settings = _machine.Settings;
+        return requested is { } asked && asked >= settings.RequestedBreakMinimum && asked > TimeSpan.Zero
+            ? (asked > settings.RequestedBreakMaximum ? settings.RequestedBreakMaximum : asked)
+            : null;
     }
 
     private static OutcomeClass Defined(OutcomeClass outcomeClass) => outcomeClass is < OutcomeClass.Success or > OutcomeClass.Ignored
@@ -183,7 +230,13 @@ internal sealed class BreakerAttempt<T>
     }
 
     /// <summary>Reports the classified outcome to the circuit and raises the state change it caused, if any.</summary>
-    private ValueTask<ClassifiedOutcome<T>> Complete(Outcome<T> outcome, OutcomeClass outcomeClass, in AttemptTicket ticket, long finished, ResilienceContext context)
+    private ValueTask<ClassifiedOutcome<T>> Complete(
+        Outcome<T> outcome,
+        OutcomeClass outcomeClass,
+        in AttemptTicket ticket,
+        long finished,
+        ResilienceContext context,
+        TimeSpan? requestedBreak = null)
     {
         if (outcomeClass is OutcomeClass.TransientFailure or OutcomeClass.PermanentFailure)
         {
@@ -194,7 +247,7 @@ internal sealed class BreakerAttempt<T>
                 new AttemptFailedArguments(ticket.AttemptNumber, outcomeClass));
         }
 
-        if (_machine.Settings.SlowAttemptThreshold is { } threshold && outcomeClass != OutcomeClass.Ignored
+        if (_machine.Settings.SlowAttemptThreshold is { } threshold && outcomeClass != OutcomeClass.Ignored && ticket.StartedAt != AttemptTicket.NotMeasured
             && _machine.Clock.Elapsed(ticket.StartedAt, finished) is var duration && duration >= threshold)
         {
             _telemetry.Report(
@@ -204,7 +257,7 @@ internal sealed class BreakerAttempt<T>
                 new SlowAttemptArguments(ticket.AttemptNumber, outcomeClass, duration));
         }
 
-        var transition = _machine.Report(ticket, outcomeClass, outcome.Exception, finished);
+        var transition = _machine.Report(ticket, outcomeClass, outcome.Exception, finished, requestedBreak);
 
         var result = new ClassifiedOutcome<T>(outcome, outcomeClass, ticket.IsProbe, transition.Kind == TransitionKind.Opened, finished);
         return transition.Kind == TransitionKind.None ? new(result) : RaiseAsync(transition, context, result);

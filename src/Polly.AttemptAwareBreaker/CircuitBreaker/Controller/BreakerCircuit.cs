@@ -39,7 +39,8 @@ internal sealed class BreakerCircuit<T> : IDisposable
             Controller.ShareThrough(sharedState, BreakerNames.NameOf(source));
         }
 
-        Attempt = new BreakerAttempt<T>(Controller, options.Classifier, telemetry);
+        MeasuresDuration = options.SlowAttemptThreshold is not null || IgnoresDurationAttribute.MayRead(options.Classifier);
+        Attempt = new BreakerAttempt<T>(Controller, options.Classifier, options.RequestedBreakGenerator, telemetry);
         options.StateProvider?.Initialize(Controller);
         _manualControlRegistration = options.ManualControl?.Initialize(Controller);
     }
@@ -47,6 +48,12 @@ internal sealed class BreakerCircuit<T> : IDisposable
     public BreakerController<T> Controller { get; }
 
     public BreakerAttempt<T> Attempt { get; }
+
+    /// <summary>
+    /// Gets a value indicating whether attempts' durations are read (by the slow-attempt rule or a classifier of the user's), so an attempt's
+    /// start must be measured.
+    /// </summary>
+    public bool MeasuresDuration { get; }
 
     public void Dispose()
     {

@@ -33,6 +33,13 @@ internal sealed class BreakerSettings
 
     public Func<double> Randomizer { get; private init; } = RandomSource.NextDouble;
 
+    /// <summary>Gets a value indicating whether the breaker only reports what it would reject (shadow mode).</summary>
+    public bool IsShadow { get; private init; }
+
+    public TimeSpan RequestedBreakMinimum { get; private init; }
+
+    public TimeSpan RequestedBreakMaximum { get; private init; }
+
     /// <summary>Gets a value indicating whether a closed circuit decides each admission under the lock (a rule needs to see it).</summary>
     public bool GuardsClosedAdmission => SlowAttemptThreshold is not null || AdaptiveThrottling is not null || RecoveryRampDuration is not null;
 
@@ -63,5 +70,8 @@ internal sealed class BreakerSettings
         RecoveryRampDuration = options.RecoveryRampDuration,
         RecoveryRampFloor = options.RecoveryRampFloor,
         Randomizer = options.Randomizer,
+        IsShadow = options.Enforcement == CircuitBreakerEnforcement.Shadow,
+        RequestedBreakMinimum = options.RequestedBreakMinimum,
+        RequestedBreakMaximum = options.RequestedBreakMaximum,
     };
 }

@@ -44,7 +44,13 @@ internal sealed class CircuitEvents<T> : ICircuitEventSink
         }
 
         transition.WakeWaiters();
-        StateChanged?.Invoke(new CircuitStateChange(Name, transition.From, transition.To, transition.Reason, _machine.Clock.UtcNow));
+        StateChanged?.Invoke(new CircuitStateChange(
+            Name,
+            transition.From,
+            transition.To,
+            transition.Reason,
+            _machine.Clock.UtcNow,
+            _machine.Settings.IsShadow ? CircuitBreakerEnforcement.Shadow : CircuitBreakerEnforcement.Enforcing));
         return transition.Kind switch
         {
             TransitionKind.Opened => RaiseOpenedAsync(transition, context, outcome),
@@ -98,9 +104,12 @@ internal sealed class CircuitEvents<T> : ICircuitEventSink
     {
         var callbacks = Volatile.Read(ref _callbacks);
 
-        // A break the fleet imposed keeps the length the opening instance gave it; a local opening may generate its own.
-        var breakDuration = transition.Reason == CircuitStateChangeReason.SharedState ? _machine.CurrentBreak : _machine.Settings.BreakDuration;
-        if (callbacks.BreakDurationGenerator is { } generator && transition.Reason != CircuitStateChangeReason.SharedState)
+        // A break the fleet imposed keeps the length the opening instance gave it, a break the downstream asked for its own length;
+        // only an opening by the rules may generate one.
+        var breakDuration = transition.Reason is CircuitStateChangeReason.SharedState or CircuitStateChangeReason.ServerRequested
+            ? _machine.CurrentBreak
+            : _machine.Settings.BreakDuration;
+        if (callbacks.BreakDurationGenerator is { } generator && transition.Reason is not (CircuitStateChangeReason.SharedState or CircuitStateChangeReason.ServerRequested))
         {
             var generated = await generator(new BreakDurationGeneratorArguments(transition.FailureRate, transition.FailureCount, context, transition.HalfOpenAttempts))
                 .ConfigureAwait(context.ContinueOnCapturedContext);

@@ -27,11 +27,10 @@ internal sealed class CircuitStateMachine
     private readonly CircuitBreak _break;
     private readonly StateWord _word = new();
     private BreakerSettings _settings = null!;
-    private ITripRule[] _rules = [];
+    private TripRuleSet _rules = null!;
     private long _slowTicks = long.MaxValue;
 
     private int _halfOpenAttempts;
-    private DateTimeOffset? _lastStateChange;
     private FleetLink? _fleet;
 
     public CircuitStateMachine(BreakerSettings settings, TimeProvider timeProvider, ResilienceStrategyTelemetry telemetry)
@@ -63,17 +62,11 @@ internal sealed class CircuitStateMachine
     /// restarts only when its duration changes; the current break keeps its length, the next one uses the new settings.
     /// </summary>
     /// <param name="settings">The new settings.</param>
-    public void Reconfigure(BreakerSettings settings)
-    {
-        lock (_lock)
-        {
-            Apply(settings);
-        }
-    }
+    public void Reconfigure(BreakerSettings settings) => Locked(settings, static (m, s) => m.Apply(s));
 
     /// <summary>Asks for permission to make one attempt. Closed: granted without a lock unless a rule guards admission.</summary>
     /// <param name="operation">The attempt's operation, or <see langword="null"/> for a single-attempt operation.</param>
-    /// <param name="startedAt">When the attempt starts, a timestamp of <see cref="Clock"/>.</param>
+    /// <param name="startedAt">When the attempt starts, a timestamp of <see cref="Clock"/>, or <see cref="AttemptTicket.NotMeasured"/>.</param>
     /// <returns>The ticket or the rejection, and the state change the request caused.</returns>
     public Admission TryAcquire(OperationRecord? operation, long startedAt)
     {
@@ -86,7 +79,7 @@ internal sealed class CircuitStateMachine
 
         lock (_lock)
         {
-            return TryAcquireLocked(operation, attemptNumber, startedAt);
+            return TryAcquireLocked(operation, attemptNumber, startedAt == AttemptTicket.NotMeasured ? Clock.Now : startedAt);
         }
     }
 
@@ -95,13 +88,14 @@ internal sealed class CircuitStateMachine
     /// <param name="outcomeClass">The class of its outcome.</param>
     /// <param name="exception">The exception of a failed attempt.</param>
     /// <param name="now">When the attempt finished, a timestamp of <see cref="Clock"/> the caller reuses.</param>
+    /// <param name="requestedBreak">A pause the downstream asked for in this outcome, already within the minimum and maximum.</param>
     /// <returns>The state change the outcome caused, whose events the caller raises.</returns>
-    public Transition Report(in AttemptTicket ticket, OutcomeClass outcomeClass, Exception? exception, long now)
+    public Transition Report(in AttemptTicket ticket, OutcomeClass outcomeClass, Exception? exception, long now, TimeSpan? requestedBreak = null)
     {
         Transition transition;
         lock (_lock)
         {
-            transition = ReportLocked(ticket, outcomeClass, exception, now);
+            transition = ReportLocked(ticket, outcomeClass, exception, now, requestedBreak);
         }
 
         if (ticket.FleetSlot >= 0)
@@ -134,12 +128,7 @@ internal sealed class CircuitStateMachine
     /// <param name="reason">Who asked for it.</param>
     /// <returns>The state change, if any.</returns>
     public Transition OpenFor(TimeSpan length, CircuitStateChangeReason reason)
-    {
-        lock (_lock)
-        {
-            return OpenForLocked(Clock.Now, length, reason);
-        }
-    }
+        => Locked((length, reason), static (m, a) => m.OpenForLocked(m.Clock.Now, a.length, a.reason));
 
     /// <summary>Closes an open or half-open circuit because the fleet's closed.</summary>
     /// <returns>The state change, if any.</returns>
@@ -150,30 +139,24 @@ internal sealed class CircuitStateMachine
     /// <summary>Gives back the probe slot of a probe the fleet refused: it is never sent and counts as a rejection.</summary>
     /// <param name="ticket">The probe's ticket.</param>
     /// <returns>The rejection, as for a half-open circuit whose slots are all taken.</returns>
-    public BrokenCircuitException AbandonProbe(in AttemptTicket ticket)
+    public BrokenCircuitException AbandonProbe(AttemptTicket ticket) => Locked(ticket, static (m, t) =>
     {
-        lock (_lock)
-        {
-            _probes.Abandon(ticket);
-            _health.CountRejection(Clock.Now);
-            ticket.Operation?.Attempts = ticket.AttemptNumber;
-            return _rejections.HalfOpen(_break.Length, _health.LastFailureException);
-        }
-    }
+        m._probes.Abandon(t);
+        m._health.CountRejection(m.Clock.Now);
+        t.Operation?.Attempts = t.AttemptNumber;
+        return m._rejections.HalfOpen(m._break.Length, m._health.LastFailureException);
+    });
 
     /// <summary>Applies a generated break to the opening of <paramref name="generation"/>, measured from the moment of opening.</summary>
     /// <param name="generation">The generation the opening started.</param>
     /// <param name="generated">The break the generator returned.</param>
-    public void ApplyGeneratedBreak(long generation, TimeSpan generated)
+    public void ApplyGeneratedBreak(long generation, TimeSpan generated) => Locked((generation, generated), static (m, a) =>
     {
-        lock (_lock)
+        if (m._word.Generation == a.generation)
         {
-            if (_word.Generation == generation)
-            {
-                _break.Resize(generated);
-            }
+            m._break.Resize(a.generated);
         }
-    }
+    });
 
     /// <summary>Attaches or detaches the link to the fleet's shared state.</summary>
     /// <param name="fleet">The link, or <see langword="null"/>.</param>
@@ -181,30 +164,27 @@ internal sealed class CircuitStateMachine
 
     /// <summary>Gets the attempts counted since the breaker was created.</summary>
     /// <returns>The counts by class.</returns>
-    public OutcomeCounts TotalAttempts()
-    {
-        lock (_lock)
-        {
-            return _health.TotalAttempts;
-        }
-    }
+    public OutcomeCounts TotalAttempts() => Locked(0, static (m, _) => m._health.TotalAttempts);
 
-    public CircuitSnapshot GetSnapshot()
-    {
-        lock (_lock)
-        {
-            var now = Clock.Now;
-            TimeSpan? retryAfter = _word.State == CircuitState.Open ? _break.Remaining(now) : null;
-            return _health.ToSnapshot(_word.State, _probes, _fleet, retryAfter, _lastStateChange, now, Clock);
-        }
-    }
+    public CircuitSnapshot GetSnapshot() => Locked(Clock.Now, static (m, now) => m._health.ToSnapshot(
+        m._word.State, m._settings, m._probes, m._fleet, m._word.State == CircuitState.Open ? m._break.Remaining(now) : null, m._word.LastChange, now, m.Clock));
 
     /// <summary>Runs a cold-path change under the lock (a static lambda: nothing is allocated).</summary>
-    private Transition Locked(Func<CircuitStateMachine, Transition> change)
+    private Transition Locked(Func<CircuitStateMachine, Transition> change) => Locked(change, static (m, c) => c(m));
+
+    private TResult Locked<TState, TResult>(TState state, Func<CircuitStateMachine, TState, TResult> change)
     {
         lock (_lock)
         {
-            return change(this);
+            return change(this, state);
+        }
+    }
+
+    private void Locked<TState>(TState state, Action<CircuitStateMachine, TState> change)
+    {
+        lock (_lock)
+        {
+            change(this, state);
         }
     }
 
@@ -215,7 +195,7 @@ internal sealed class CircuitStateMachine
         _slowTicks = settings.SlowAttemptThreshold is { } threshold ? Clock.ToTicks(threshold) : long.MaxValue;
         _probes.Resize(settings.HalfOpenMaxProbes);
         _guards.Configure(settings, Clock);
-        _rules = TripRules.Create(settings);
+        _rules = new TripRuleSet(settings);
         Volatile.Write(ref _settings, settings);
         _word.Guarded = settings.GuardsClosedAdmission;
     }
@@ -234,8 +214,7 @@ internal sealed class CircuitStateMachine
         switch (_word.State)
         {
             case CircuitState.Closed when _guards.Refuses(now, _settings.Randomizer, out var byRamp, out var retryAfterTicks):
-                _health.CountRejection(now);
-                return new Admission(_rejections.Refused(byRamp, Clock.Elapsed(0, retryAfterTicks), _health.LastFailureException), transition);
+                return Reject(_rejections.Refused(byRamp, Clock.Elapsed(0, retryAfterTicks), _health.LastFailureException), transition, operation, attemptNumber, now);
 
             case CircuitState.Closed:
                 _health.Start(now);
@@ -249,12 +228,30 @@ internal sealed class CircuitStateMachine
 
         // Half-open: RetryAfter is when a probe slot frees up at the latest; open: the time left in the break.
         var retryAfter = _word.State == CircuitState.HalfOpen ? Clock.Elapsed(now, _probes.EarliestExpiry(now, _break.Ticks)) : _break.Remaining(now);
-        _health.CountRejection(now);
-        return new Admission(_rejections.For(_word.State, retryAfter, _health.LastFailureException), transition);
+        return Reject(_rejections.For(_word.State, retryAfter, _health.LastFailureException), transition, operation, attemptNumber, now);
     }
 
-    private Transition ReportLocked(in AttemptTicket ticket, OutcomeClass outcomeClass, Exception? exception, long now)
+    /// <summary>Counts a rejection; in shadow mode the attempt goes ahead all the same, as a shadow attempt that moves nothing.</summary>
+    private Admission Reject(ExecutionRejectedException rejection, Transition transition, OperationRecord? operation, int attemptNumber, long now)
     {
+        _health.CountRejection(now);
+        if (!_settings.IsShadow)
+        {
+            return new Admission(rejection, transition);
+        }
+
+        operation?.Attempts = attemptNumber + 1;
+        return new Admission(AttemptTicket.Shadow(operation, attemptNumber, now), transition);
+    }
+
+    private Transition ReportLocked(in AttemptTicket ticket, OutcomeClass outcomeClass, Exception? exception, long now, TimeSpan? requestedBreak)
+    {
+        if (ticket.IsShadow)
+        {
+            _health.CountShadow(outcomeClass);
+            return Transition.None;
+        }
+
         // An attempt admitted before the latest transition is counted, but cannot move the circuit of a later generation.
         var current = ticket.Generation == _word.Generation;
         var slow = _health.Count(ticket.Operation, outcomeClass, exception, now, current, ticket.StartedAt);
@@ -264,6 +261,11 @@ internal sealed class CircuitStateMachine
         }
 
         _guards.Count(outcomeClass, now);
+        if (requestedBreak is { } pause && _word.State is CircuitState.Closed or CircuitState.HalfOpen)
+        {
+            return OpenForLocked(now, pause, CircuitStateChangeReason.ServerRequested);
+        }
+
         var isFailure = outcomeClass is OutcomeClass.TransientFailure or OutcomeClass.PermanentFailure;
         if (_word.State == CircuitState.HalfOpen && _probes.Release(ticket))
         {
@@ -287,16 +289,8 @@ internal sealed class CircuitStateMachine
             health = fleet.Merge(health, _health.TotalAttempts);
         }
 
-        foreach (var rule in _rules)
-        {
-            var decision = rule.Evaluate(health);
-            if (decision.Trips)
-            {
-                return Open(now, decision, 0);
-            }
-        }
-
-        return Transition.None;
+        var decision = _rules.Judge(health);
+        return decision.Trips ? Open(now, decision, 0) : Transition.None;
     }
 
     private Transition OpenForLocked(long now, TimeSpan length, CircuitStateChangeReason reason)
@@ -337,10 +331,9 @@ internal sealed class CircuitStateMachine
 
     private void Enter(CircuitState state)
     {
-        _word.Enter(state);
+        _word.Enter(state, Clock.UtcNow);
         _probes.Clear();
         _health.ForgetRunning();
         _guards.OnLeftClosed();
-        _lastStateChange = Clock.UtcNow;
     }
 }

@@ -22,6 +22,9 @@ internal sealed class StateWord
     /// <summary>Gets the current generation: every transition starts a new one. Read under the lock.</summary>
     public long Generation { get; private set; }
 
+    /// <summary>Gets when the state last changed, by the breaker's clock; read under the lock.</summary>
+    public DateTimeOffset? LastChange { get; private set; }
+
     /// <summary>Gets the state without the lock.</summary>
     public CircuitState Current => (CircuitState)(Volatile.Read(ref _word) & StateMask);
 
@@ -47,9 +50,11 @@ internal sealed class StateWord
 
     /// <summary>Enters <paramref name="state"/> in a new generation.</summary>
     /// <param name="state">The new state.</param>
-    public void Enter(CircuitState state)
+    /// <param name="now">The time of day of the change.</param>
+    public void Enter(CircuitState state, DateTimeOffset now)
     {
         State = state;
+        LastChange = now;
         Generation++;
         Write();
     }

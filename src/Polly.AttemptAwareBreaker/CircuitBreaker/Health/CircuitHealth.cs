@@ -16,6 +16,7 @@ internal sealed class CircuitHealth
 {
     private readonly long[] _totalAttempts = new long[4];
     private readonly long[] _totalOperations = new long[4];
+    private readonly long[] _shadowAttempts = new long[4];
     private SlidingWindow? _window;
     private InFlightAttempts? _inFlight;
     private long _windowTicks;
@@ -46,7 +47,7 @@ internal sealed class CircuitHealth
         if (_window is null || windowTicks != _windowTicks)
         {
             _windowTicks = windowTicks;
-            _window = new SlidingWindow(windowTicks);
+            _window = new SlidingWindow(windowTicks, _window);
         }
     }
 
@@ -128,6 +129,10 @@ internal sealed class CircuitHealth
         return slow;
     }
 
+    /// <summary>Counts the outcome of a shadow attempt (one a breaker in shadow mode would have rejected and let go ahead).</summary>
+    /// <param name="outcomeClass">The class of its outcome.</param>
+    public void CountShadow(OutcomeClass outcomeClass) => _shadowAttempts[(int)outcomeClass]++;
+
     /// <summary>Counts a rejected call.</summary>
     /// <param name="now">A timestamp of the breaker's clock.</param>
     public void CountRejection(long now)
@@ -156,6 +161,7 @@ internal sealed class CircuitHealth
 
     /// <summary>Takes a snapshot of the counters with the circuit's state, which the caller adds.</summary>
     /// <param name="state">The circuit's state.</param>
+    /// <param name="settings">The breaker's settings.</param>
     /// <param name="probes">The half-open probe slots.</param>
     /// <param name="fleet">The fleet link, when the circuit is shared.</param>
     /// <param name="retryAfter">The time left in the break, when open.</param>
@@ -165,6 +171,7 @@ internal sealed class CircuitHealth
     /// <returns>The snapshot.</returns>
     public CircuitSnapshot ToSnapshot(
         CircuitState state,
+        BreakerSettings settings,
         ProbeSlots probes,
         FleetLink? fleet,
         TimeSpan? retryAfter,
@@ -185,6 +192,7 @@ internal sealed class CircuitHealth
             TotalRejections,
             windowSlow,
             TotalSlow,
+            ToCounts(_shadowAttempts),
             probes.InFlight,
             probes.TotalAdmitted,
             fleet?.Status ?? SharedStateStatus.None,
@@ -194,7 +202,8 @@ internal sealed class CircuitHealth
             _hasFailed ? utcNow - clock.Elapsed(_lastFailureAt, now) : null,
             LastFailureException,
             lastStateChange,
-            utcNow);
+            utcNow,
+            settings.IsShadow ? CircuitBreakerEnforcement.Shadow : CircuitBreakerEnforcement.Enforcing);
     }
 
     private static OutcomeCounts ToCounts(long[] counts) => new(counts[0], counts[1], counts[2], counts[3]);

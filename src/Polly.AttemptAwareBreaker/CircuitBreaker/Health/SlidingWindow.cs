@@ -17,8 +17,13 @@ internal sealed class SlidingWindow
     private long _currentStart;
     private long _currentEnd;
 
-    public SlidingWindow(long windowTimestampTicks)
+    /// <summary>Initializes a new instance of the <see cref="SlidingWindow"/> class.</summary>
+    /// <param name="windowTimestampTicks">The window's length in timestamp ticks.</param>
+    /// <param name="replaced">The window this one replaces, whose bucket ids it continues: an operation counted in a bucket of the old
+    /// window must never find a bucket of the new one by its id.</param>
+    public SlidingWindow(long windowTimestampTicks, SlidingWindow? replaced = null)
     {
+        _nextBucketId = replaced?._nextBucketId ?? 0;
         _bucketTicks = Math.Max(1, windowTimestampTicks / BucketCount);
         _buckets = new WindowBucket[BucketCount];
         for (var i = 0; i < BucketCount; i++)

@@ -5,7 +5,7 @@ namespace Polly.AttemptAwareBreaker.CircuitBreaker.Rules;
 /// <summary>
 /// A rule that opens a closed circuit. An implementation is immutable and holds its own thresholds; the state machine evaluates the
 /// configured rules in order, under its lock, after it counted a failure of the current generation or received new fleet counts, and
-/// opens the circuit on the first rule that trips. A new rule is a new implementation, added to <see cref="TripRules.Create"/>.
+/// opens the circuit on the first rule that trips. A new rule is a new implementation, added to <see cref="TripRuleSet"/>.
 /// </summary>
 internal interface ITripRule
 {

@@ -9,9 +9,6 @@ namespace Polly.AttemptAwareBreaker.Tests.Reliability.Model;
 /// </summary>
 public class BreakerModelTests
 {
-    /// <summary>Iterations of the property per test run; AAB_MODEL_ITERATIONS raises it for a local soak run.</summary>
-    private static readonly long Iterations = long.TryParse(Environment.GetEnvironmentVariable("AAB_MODEL_ITERATIONS"), out var n) ? n : 3_000;
-
     private static readonly Gen<BreakerModel.Settings> Settings =
         from consecutive in Gen.Int[0, 4]
         from minimum in Gen.Int[2, 6]
@@ -25,120 +22,101 @@ public class BreakerModelTests
 
     private static readonly Gen<OutcomeClass> Outcomes = Gen.Enum<OutcomeClass>();
 
-    private static readonly Gen<Command> Commands = Gen.Frequency(
-        (35, Outcomes.Select(c => (Command)new Call(c))),
-        (15, Gen.Const((Command)new Start())),
-        (15, Gen.Select(Gen.Int[0, 7], Outcomes, (i, c) => (Command)new Finish(i, c))),
-        (20, Gen.Int[0, 4].Select(i => (Command)new Advance(new[] { 100, 500, 1000, 3000, 6000 }[i]))),
-        (5, Gen.Const((Command)new Isolate())),
-        (5, Gen.Const((Command)new Close())));
+    private static readonly Gen<ModelDriver<GateSubject>.Command> Commands = Gen.Frequency(
+        (35, Outcomes.Select(c => (ModelDriver<GateSubject>.Command)new Call(c))),
+        (15, Gen.Const((ModelDriver<GateSubject>.Command)new Start())),
+        (15, Gen.Select(Gen.Int[0, 7], Outcomes, (i, c) => (ModelDriver<GateSubject>.Command)new Finish(i, c))),
+        (20, ModelDriver<GateSubject>.Advances),
+        (5, ModelDriver<GateSubject>.Isolates),
+        (5, ModelDriver<GateSubject>.Closes));
 
     [Fact]
-    public async Task Breaker_RandomCommandSequences_AgreesWithTheModelAfterEveryStep()
+    public Task Breaker_RandomCommandSequences_AgreesWithTheModelAfterEveryStep()
+        => ModelDriver<GateSubject>.CheckAsync(Settings, Commands.Array[1, 60], defaultIterations: 3_000, GateSubject.Create);
+
+    /// <summary>An attempt that reports at once.</summary>
+    internal sealed record Call(OutcomeClass Outcome) : ModelDriver<GateSubject>.Command
     {
-        var runs = Gen.Select(Settings, Commands.Array[1, 60]);
-
-        await runs.SampleAsync(RunAsync, iter: Iterations, threads: 1, print: r => $"{r.Item1}; {string.Join(", ", r.Item2.Select(c => c.ToString()))}");
-    }
-
-    /// <summary>Runs one command sequence against the breaker and the model, failing at the first step where they disagree.</summary>
-    internal static async Task RunAsync(BreakerModel.Settings settings, Command[] commands)
-    {
-        var time = new FakeTimeProvider();
-        Assert.Equal(TimeSpan.TicksPerSecond, time.TimestampFrequency);
-        var control = new AttemptAwareCircuitBreakerManualControl();
-        using var gate = new AttemptAwareCircuitBreakerGate(
-            new AttemptAwareCircuitBreakerStrategyOptions
-            {
-                ConsecutiveFailureThreshold = settings.Consecutive,
-                MinimumThroughput = settings.MinimumThroughput,
-                FailureRatio = settings.FailureRatio,
-                BreakDuration = settings.Break,
-                HalfOpenMaxProbes = settings.Probes,
-                HalfOpenSuccessThreshold = settings.SuccessThreshold,
-                SamplingDuration = settings.Sampling,
-                ManualControl = control,
-            },
-            time);
-        var model = new BreakerModel(settings);
-        var held = new List<(BreakerPermit Permit, BreakerModel.Ticket Ticket)>();
-
-        for (var step = 0; step < commands.Length; step++)
+        public override async ValueTask RunAsync(ModelDriver<GateSubject> driver)
         {
-            var now = time.GetTimestamp();
-            switch (commands[step])
+            var now = driver.Time.GetTimestamp();
+            var permit = await driver.Subject.Gate.TryAcquireAsync();
+            var ticket = driver.Model.Acquire(now);
+            GateSubject.AssertSameDecision(permit, ticket, driver.Step);
+            if (ticket is { } granted)
             {
-                case Call call:
-                    var permit = await gate.TryAcquireAsync();
-                    var ticket = model.Acquire(now);
-                    AssertSameDecision(permit, ticket, step);
-                    if (ticket is { } granted)
-                    {
-                        await permit.ReportAsync(call.Outcome);
-                        model.Report(granted, call.Outcome, now);
-                    }
-
-                    break;
-                case Start:
-                    var started = await gate.TryAcquireAsync();
-                    var startedTicket = model.Acquire(now);
-                    AssertSameDecision(started, startedTicket, step);
-                    if (startedTicket is { } hold)
-                    {
-                        held.Add((started, hold));
-                    }
-
-                    break;
-                case Finish finish when held.Count > 0:
-                    var (heldPermit, heldTicket) = held[finish.Index % held.Count];
-                    held.RemoveAt(finish.Index % held.Count);
-                    await heldPermit.ReportAsync(finish.Outcome);
-                    model.Report(heldTicket, finish.Outcome, now);
-                    break;
-                case Advance advance:
-                    time.Advance(TimeSpan.FromMilliseconds(advance.Milliseconds));
-                    break;
-                case Isolate:
-                    await control.IsolateAsync();
-                    model.Isolate();
-                    break;
-                case Close:
-                    await control.CloseAsync();
-                    model.Close();
-                    break;
+                await permit.ReportAsync(Outcome);
+                driver.Model.Report(granted, Outcome, now);
             }
-
-            AssertAgree(gate.GetSnapshot(), model, time.GetTimestamp(), step);
         }
     }
 
-    private static void AssertSameDecision(BreakerPermit permit, BreakerModel.Ticket? ticket, int step)
+    /// <summary>An attempt that is admitted now and held until a <see cref="Finish"/> reports it.</summary>
+    internal sealed record Start : ModelDriver<GateSubject>.Command
     {
-        Assert.True(permit.IsGranted == ticket.HasValue, $"step {step}: breaker granted {permit.IsGranted}, model {ticket.HasValue}");
-        Assert.True(!permit.IsGranted || permit.IsProbe == ticket!.Value.Slot >= 0, $"step {step}: probe {permit.IsProbe} vs model slot {ticket?.Slot}");
+        public override async ValueTask RunAsync(ModelDriver<GateSubject> driver)
+        {
+            var permit = await driver.Subject.Gate.TryAcquireAsync();
+            var ticket = driver.Model.Acquire(driver.Time.GetTimestamp());
+            GateSubject.AssertSameDecision(permit, ticket, driver.Step);
+            if (ticket is { } hold)
+            {
+                driver.Subject.Held.Add((permit, hold));
+            }
+        }
     }
 
-    private static void AssertAgree(CircuitSnapshot snapshot, BreakerModel model, long now, int step)
+    /// <summary>Reports one of the held attempts (none when nothing is held).</summary>
+    internal sealed record Finish(int Index, OutcomeClass Outcome) : ModelDriver<GateSubject>.Command
     {
-        var window = model.WindowCounts(now);
-        var actual = (snapshot.State, Totals: Counts(snapshot.TotalAttempts), snapshot.TotalRejections, snapshot.ConsecutiveFailures, snapshot.HalfOpenProbesInFlight, Window: Counts(snapshot.WindowAttempts));
-        var expected = (model.State, Totals: string.Join("/", model.Totals), model.Rejections, model.Consecutive, model.ProbesInFlight, Window: string.Join("/", window));
-        Assert.True(actual == expected, $"step {step}: breaker {actual}, model {expected}");
+        public override async ValueTask RunAsync(ModelDriver<GateSubject> driver)
+        {
+            var held = driver.Subject.Held;
+            if (held.Count == 0)
+            {
+                return;
+            }
+
+            var now = driver.Time.GetTimestamp();
+            var (permit, ticket) = held[Index % held.Count];
+            held.RemoveAt(Index % held.Count);
+            await permit.ReportAsync(Outcome);
+            driver.Model.Report(ticket, Outcome, now);
+        }
     }
 
-    private static string Counts(OutcomeCounts counts) => $"{counts.Successes}/{counts.TransientFailures}/{counts.PermanentFailures}/{counts.Ignored}";
+    /// <summary>The breaker through the gate, with the attempts a <see cref="Start"/> holds.</summary>
+    internal sealed class GateSubject(AttemptAwareCircuitBreakerGate gate) : IModelSubject
+    {
+        public AttemptAwareCircuitBreakerGate Gate { get; } = gate;
 
-    internal abstract record Command;
+        public List<(BreakerPermit Permit, BreakerModel.Ticket Ticket)> Held { get; } = [];
 
-    internal sealed record Call(OutcomeClass Outcome) : Command;
+        public static GateSubject Create(ModelDriver<GateSubject> driver)
+        {
+            var options = new AttemptAwareCircuitBreakerStrategyOptions();
+            driver.ConfigureBreaker(options);
+            return new GateSubject(new AttemptAwareCircuitBreakerGate(options, driver.Time));
+        }
 
-    internal sealed record Start : Command;
+        public static void AssertSameDecision(BreakerPermit permit, BreakerModel.Ticket? ticket, int step)
+        {
+            Assert.True(permit.IsGranted == ticket.HasValue, $"step {step}: breaker granted {permit.IsGranted}, model {ticket.HasValue}");
+            Assert.True(!permit.IsGranted || permit.IsProbe == ticket!.Value.Slot >= 0, $"step {step}: probe {permit.IsProbe} vs model slot {ticket?.Slot}");
+        }
 
-    internal sealed record Finish(int Index, OutcomeClass Outcome) : Command;
+        public void Compare(ModelComparison comparison, BreakerModel model, long now)
+        {
+            var snapshot = Gate.GetSnapshot();
+            comparison
+                .Add("state", snapshot.State, model.State)
+                .Add("totals", snapshot.TotalAttempts, model.Totals)
+                .Add("rejections", snapshot.TotalRejections, model.Rejections)
+                .Add("consecutive failures", snapshot.ConsecutiveFailures, model.Consecutive)
+                .Add("probes in flight", snapshot.HalfOpenProbesInFlight, model.ProbesInFlight)
+                .Add("window", snapshot.WindowAttempts, model.WindowCounts(now));
+        }
 
-    internal sealed record Advance(int Milliseconds) : Command;
-
-    internal sealed record Isolate : Command;
-
-    internal sealed record Close : Command;
+        public void Dispose() => Gate.Dispose();
+    }
 }

@@ -11,13 +11,12 @@ namespace Polly.AttemptAwareBreaker.Tests.Reliability.Model;
 public class ComposedModelTests
 {
     private const int MaxRetries = 3;
-    private static readonly long Iterations = long.TryParse(Environment.GetEnvironmentVariable("AAB_MODEL_ITERATIONS"), out var n) ? n : 2_000;
 
-    private static readonly Gen<Step> Steps = Gen.Frequency(
-        (60, Gen.Enum<OutcomeClass>().Array[1, MaxRetries + 1].Select(answers => (Step)new Operation(answers))),
-        (25, Gen.Int[0, 4].Select(i => (Step)new Advance(new[] { 100, 500, 1000, 3000, 6000 }[i]))),
-        (8, Gen.Const((Step)new Isolate())),
-        (7, Gen.Const((Step)new Close())));
+    private static readonly Gen<ModelDriver<ComposedSubject>.Command> Steps = Gen.Frequency(
+        (60, Gen.Enum<OutcomeClass>().Array[1, MaxRetries + 1].Select(answers => (ModelDriver<ComposedSubject>.Command)new Operation(answers))),
+        (25, ModelDriver<ComposedSubject>.Advances),
+        (8, ModelDriver<ComposedSubject>.Isolates),
+        (7, ModelDriver<ComposedSubject>.Closes));
 
     private static readonly Gen<BreakerModel.Settings> Settings =
         from consecutive in Gen.Int[0, 4]
@@ -27,115 +26,92 @@ public class ComposedModelTests
         select new BreakerModel.Settings(consecutive == 0 ? null : consecutive, minimum, ratio, TimeSpan.FromSeconds(2), probes, 1, TimeSpan.FromSeconds(10));
 
     [Fact]
-    public async Task ComposedRetryAndBreaker_RandomOperations_AgreeWithTheModel()
-    {
-        await Gen.Select(Settings, Steps.Array[1, 40]).SampleAsync(
-            RunAsync,
-            iter: Iterations,
-            threads: 1,
-            print: r => $"{r.Item1}; {string.Join(", ", r.Item2.Select(s => s.ToString()))}");
-    }
+    public Task ComposedRetryAndBreaker_RandomOperations_AgreeWithTheModel()
+        => ModelDriver<ComposedSubject>.CheckAsync(Settings, Steps.Array[1, 40], defaultIterations: 2_000, ComposedSubject.Create);
 
-    private static async Task RunAsync(BreakerModel.Settings settings, Step[] steps)
-    {
-        var time = new FakeTimeProvider();
-        var control = new AttemptAwareCircuitBreakerManualControl();
-        var state = new AttemptAwareCircuitBreakerStateProvider();
-        var pipeline = new ResiliencePipelineBuilder<int> { TimeProvider = time }
-            .AddAttemptAwareRetryAndCircuitBreaker(
-                new AttemptAwareRetryStrategyOptions<int> { MaxRetryAttempts = MaxRetries, Delay = TimeSpan.Zero, RetryBudget = null },
-                new AttemptAwareCircuitBreakerStrategyOptions<int>
-                {
-                    ConsecutiveFailureThreshold = settings.Consecutive,
-                    MinimumThroughput = settings.MinimumThroughput,
-                    FailureRatio = settings.FailureRatio,
-                    BreakDuration = settings.Break,
-                    HalfOpenMaxProbes = settings.Probes,
-                    SamplingDuration = settings.Sampling,
-                    Classifier = args => new(args.Outcome.Result switch { 0 => OutcomeClass.Success, 1 => OutcomeClass.TransientFailure, 2 => OutcomeClass.PermanentFailure, _ => OutcomeClass.Ignored }),
-                    ManualControl = control,
-                    StateProvider = state,
-                })
-            .Build();
-        var model = new BreakerModel(settings);
-        var operations = new long[4];
-
-        for (var i = 0; i < steps.Length; i++)
-        {
-            switch (steps[i])
-            {
-                case Operation operation:
-                    var downstream = new Downstream { Behaviour = call => new((int)operation.Answers[Math.Min(call - 1, operation.Answers.Length - 1)]) };
-                    var outcome = await pipeline.RunAsync(downstream);
-                    var (expectedCalls, expectedClass) = Expect(model, operation.Answers, time.GetTimestamp(), operations);
-                    Assert.True(downstream.Calls == expectedCalls, $"step {i}: {downstream.Calls} downstream calls, model {expectedCalls}");
-                    Assert.True(expectedClass is null == outcome.Exception is ExecutionRejectedException, $"step {i}: outcome {outcome}, model {expectedClass?.ToString() ?? "rejected"}");
-                    break;
-                case Advance advance:
-                    time.Advance(TimeSpan.FromMilliseconds(advance.Milliseconds));
-                    break;
-                case Isolate:
-                    await control.IsolateAsync();
-                    model.Isolate();
-                    break;
-                case Close:
-                    await control.CloseAsync();
-                    model.Close();
-                    break;
-            }
-
-            var snapshot = state.GetSnapshot();
-            var actual = (snapshot.State, Attempts: Counts(snapshot.TotalAttempts), Operations: Counts(snapshot.TotalOperations));
-            var expected = (model.State, Attempts: string.Join("/", model.Totals), Operations: string.Join("/", operations));
-            Assert.True(actual == expected, $"step {i}: breaker {actual}, model {expected}");
-        }
-    }
-
-    /// <summary>What the model expects of one operation: downstream calls, and the class of its last attempt (null when rejected).</summary>
-    private static (int Calls, OutcomeClass? LastClass) Expect(BreakerModel model, OutcomeClass[] answers, long now, long[] operations)
-    {
-        OutcomeClass? last = null;
-        var calls = 0;
-        for (var attempt = 0; attempt <= MaxRetries; attempt++)
-        {
-            if (model.Acquire(now) is not { } ticket)
-            {
-                break;
-            }
-
-            calls++;
-            var answer = answers[Math.Min(attempt, answers.Length - 1)];
-            var wasOpen = model.State == CircuitState.Open;
-            model.Report(ticket, answer, now);
-            if (last is { } previous)
-            {
-                operations[(int)previous]--;
-            }
-
-            operations[(int)answer]++;
-            last = answer;
-            var opened = !wasOpen && model.State == CircuitState.Open;
-            if (answer != OutcomeClass.TransientFailure || ticket.Slot >= 0 || opened || attempt == MaxRetries)
-            {
-                return (calls, answer);
-            }
-        }
-
-        return (calls, null);
-    }
-
-    private static string Counts(OutcomeCounts counts) => $"{counts.Successes}/{counts.TransientFailures}/{counts.PermanentFailures}/{counts.Ignored}";
-
-    internal abstract record Step;
-
-    internal sealed record Operation(OutcomeClass[] Answers) : Step
+    /// <summary>One operation through the pipeline; the downstream answers its attempts with <see cref="Answers"/> (the last one repeats).</summary>
+    internal sealed record Operation(OutcomeClass[] Answers) : ModelDriver<ComposedSubject>.Command
     {
         public override string ToString() => $"Operation [{string.Join(" ", Answers)}]";
+
+        public override async ValueTask RunAsync(ModelDriver<ComposedSubject> driver)
+        {
+            var downstream = new Downstream { Behaviour = call => new((int)Answers[Math.Min(call - 1, Answers.Length - 1)]) };
+            var outcome = await driver.Subject.Pipeline.RunAsync(downstream);
+            var (expectedCalls, expectedClass) = driver.Subject.Expect(driver.Model, Answers, driver.Time.GetTimestamp());
+            Assert.True(downstream.Calls == expectedCalls, $"step {driver.Step}: {downstream.Calls} downstream calls, model {expectedCalls}");
+            Assert.True(expectedClass is null == outcome.Exception is ExecutionRejectedException, $"step {driver.Step}: outcome {outcome}, model {expectedClass?.ToString() ?? "rejected"}");
+        }
     }
 
-    internal sealed record Advance(int Milliseconds) : Step;
+    /// <summary>The composed pipeline, with the operations the model expects by the class of their last attempt.</summary>
+    internal sealed class ComposedSubject(ResiliencePipeline<int> pipeline, AttemptAwareCircuitBreakerStateProvider state) : IModelSubject
+    {
+        private readonly long[] _operations = new long[4];
 
-    internal sealed record Isolate : Step;
+        public ResiliencePipeline<int> Pipeline { get; } = pipeline;
 
-    internal sealed record Close : Step;
+        public static ComposedSubject Create(ModelDriver<ComposedSubject> driver)
+        {
+            var state = new AttemptAwareCircuitBreakerStateProvider();
+            var breaker = new AttemptAwareCircuitBreakerStrategyOptions<int>
+            {
+                Classifier = args => new(args.Outcome.Result switch { 0 => OutcomeClass.Success, 1 => OutcomeClass.TransientFailure, 2 => OutcomeClass.PermanentFailure, _ => OutcomeClass.Ignored }),
+                StateProvider = state,
+            };
+            driver.ConfigureBreaker(breaker);
+            var pipeline = new ResiliencePipelineBuilder<int> { TimeProvider = driver.Time }
+                .AddAttemptAwareRetryAndCircuitBreaker(
+                    new AttemptAwareRetryStrategyOptions<int> { MaxRetryAttempts = MaxRetries, Delay = TimeSpan.Zero, RetryBudget = null },
+                    breaker)
+                .Build();
+            return new ComposedSubject(pipeline, state);
+        }
+
+        /// <summary>What the model expects of one operation: downstream calls, and the class of its last attempt (null when rejected).</summary>
+        public (int Calls, OutcomeClass? LastClass) Expect(BreakerModel model, OutcomeClass[] answers, long now)
+        {
+            OutcomeClass? last = null;
+            var calls = 0;
+            for (var attempt = 0; attempt <= MaxRetries; attempt++)
+            {
+                if (model.Acquire(now) is not { } ticket)
+                {
+                    break;
+                }
+
+                calls++;
+                var answer = answers[Math.Min(attempt, answers.Length - 1)];
+                var wasOpen = model.State == CircuitState.Open;
+                model.Report(ticket, answer, now);
+                if (last is { } previous)
+                {
+                    _operations[(int)previous]--;
+                }
+
+                _operations[(int)answer]++;
+                last = answer;
+                var opened = !wasOpen && model.State == CircuitState.Open;
+                if (answer != OutcomeClass.TransientFailure || ticket.Slot >= 0 || opened || attempt == MaxRetries)
+                {
+                    return (calls, answer);
+                }
+            }
+
+            return (calls, null);
+        }
+
+        public void Compare(ModelComparison comparison, BreakerModel model, long now)
+        {
+            var snapshot = state.GetSnapshot();
+            comparison
+                .Add("state", snapshot.State, model.State)
+                .Add("attempts", snapshot.TotalAttempts, model.Totals)
+                .Add("operations", snapshot.TotalOperations, _operations);
+        }
+
+        public void Dispose()
+        {
+        }
+    }
 }
