@@ -25,7 +25,9 @@ public class RedisCircuitStateOptions
     public TimeSpan FlushInterval { get; set; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>
-    /// Gets or sets how long a half-open probe waits for Redis to grant a fleet-wide probe slot before the breaker decides alone.
+    /// Gets or sets how long a half-open probe waits for Redis to grant a fleet-wide probe slot. Without the slot in time the probe is
+    /// refused (other instances may be probing through Redis), and so are the probes that follow until a flush reaches Redis again;
+    /// after a whole sampling duration without Redis, the breaker probes on its own.
     /// </summary>
     /// <value>The default is 250 milliseconds. Allowed: 1 ms to 10 s.</value>
     [ValueRange(typeof(TimeSpan), "00:00:00.001", "00:00:10")]

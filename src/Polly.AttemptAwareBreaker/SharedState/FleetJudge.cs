@@ -14,7 +14,7 @@ internal sealed class FleetJudge
 {
     private const int MinimumOwnAttempts = 2;
 
-    private ITripRule[] _rules = [];
+    private TripRuleSet? _rules;
     private BreakerSettings? _rulesOf;
     private int _othersFailingIfSelfIdle;
     private int _othersFailingIfSelfActive;
@@ -83,7 +83,7 @@ internal sealed class FleetJudge
         // below their even share (their counts reach the others a flush late), and the quorum would lag the fleet's counts by a flush.
         var scaled = own.Scaled(2 * Math.Max(1, activeInstances));
         var enough = own.Throughput + own.Overdue >= MinimumOwnAttempts;
-        foreach (var rule in Rules(settings))
+        foreach (var rule in Rules(settings).Rules)
         {
             var decision = rule.Evaluate(scaled);
             if (decision.Trips && (enough || decision.Reason == CircuitStateChangeReason.ConsecutiveFailures))
@@ -95,11 +95,11 @@ internal sealed class FleetJudge
         return false;
     }
 
-    private ITripRule[] Rules(BreakerSettings settings)
+    private TripRuleSet Rules(BreakerSettings settings)
     {
-        if (!ReferenceEquals(settings, _rulesOf))
+        if (_rules is null || !ReferenceEquals(settings, _rulesOf))
         {
-            _rules = TripRules.Create(settings);
+            _rules = new TripRuleSet(settings);
             _rulesOf = settings;
         }
 

@@ -140,7 +140,7 @@ internal sealed class FleetLink : IDisposable
                 var lease = _machine.CurrentBreak > _machine.Settings.BreakDuration ? _machine.CurrentBreak : _machine.Settings.BreakDuration;
                 slot = await _shared!.TryAcquireProbeAsync(lease, context.CancellationToken).ConfigureAwait(context.ContinueOnCapturedContext);
             }
-#pragma warning disable CA1031 // The shared store must never fail a call: without it the breaker decides alone.
+#pragma warning disable CA1031 // The shared store must never fail a call: a probe it cannot grant is refused.
             catch (Exception)
             {
                 slot = -1;
