@@ -137,7 +137,7 @@ internal sealed class RedisSharedCircuitState : ISharedCircuitState
             _probeTokens[(int)slot] = token;
             return (int)slot;
         }
-#pragma warning disable CA1031 // Redis must never fail a call: the breaker then decides without a fleet slot.
+#pragma warning disable CA1031 // Redis must never fail a call: the breaker refuses the probe instead.
         catch (Exception ex)
         {
             ReleaseToken(token);

@@ -250,5 +250,5 @@ public class CircuitHealthTests
     }
 
     private CircuitSnapshot Snapshot(long now)
-        => _health.ToSnapshot(CircuitState.Closed, BreakerSettings.From(new AttemptAwareCircuitBreakerStrategyOptions<int>()), new ProbeSlots(), SharedStateStatus.None, null, null, now, new BreakerClock(new FakeTimeProvider()));
+        => _health.ToSnapshot(CircuitState.Closed, BreakerSettings.From(new AttemptAwareCircuitBreakerStrategyOptions<int>()), new ProbeSlots(), fleet: null, null, null, now, new BreakerClock(new FakeTimeProvider()));
 }
