@@ -71,11 +71,11 @@ internal sealed class ScenarioRun
 
     /// <summary>
     /// Closed-loop load: each caller sends, waits for the outcome (a success, a failure or a rejection alike) and its think time, and sends
-    /// again.
+    /// again. The callers send their first operation together, or spread evenly over <paramref name="firstSendsOver"/>.
     /// </summary>
-    public void ClosedLoop(int callers, TimeSpan thinkTime, TimeSpan duration, Action onTick)
+    public void ClosedLoop(int callers, TimeSpan thinkTime, TimeSpan duration, Action onTick, TimeSpan firstSendsOver = default)
     {
-        var nextSend = new TimeSpan[callers];
+        var nextSend = Enumerable.Range(0, callers).Select(c => firstSendsOver * c / callers).ToArray();
         var current = new SimulatedOperation?[callers];
         for (var elapsed = TimeSpan.Zero; elapsed < duration; elapsed += Tick)
         {

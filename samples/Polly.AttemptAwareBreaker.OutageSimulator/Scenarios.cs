@@ -12,7 +12,9 @@ internal static class Scenarios
     /// <summary>The line under the tables that says what the scenarios are.</summary>
     public const string Legend = "Virtual time; every figure measured in this run. Scenarios: 1 hard outage at 10 ops/s; 2-3 open circuit (60 s break), "
         + "in-flight operations at the moment of opening and one new operation; 4 90 % transient failures at 100 ops/s, breakers not tripping; "
-        + "5 1,000 operations answered 400; 6 100 closed-loop callers, outage healed at 20 s; 7 10 % noise at 100 req/s for 10 virtual minutes.";
+        + "5 1,000 operations answered 400; 6 100 closed-loop callers, outage healed at 20 s; 7 10 % noise at 100 req/s for 10 virtual minutes; "
+        + "8 50 ops/s, answers take 5 s instead of 50 ms from 10 s; 9 80 ops/s for 120 s against a capacity of 50/s with overload collapse "
+        + "(rates over 20-120 s); 10 outage to 20 s, then capacity 10 % to 100 % of 100/s over 10 s, 100 closed-loop callers (1.2 s think time).";
 
     /// <summary>The series of the recovery chart (scenario 6): downstream requests per second.</summary>
     public const string RecoverySeries = "recovery.requestsPerSecond";
@@ -26,6 +28,9 @@ internal static class Scenarios
         ("healthy downstream answering 400", PermanentErrors),
         ("recovery with 100 concurrent callers", Recovery),
         ("10 % noise at 100 req/s for 10 min", Noise),
+        ("slow downstream", PartialFailureScenarios.SlowDownstream),
+        ("overload", PartialFailureScenarios.Overload),
+        ("cold recovery", PartialFailureScenarios.ColdRecovery),
     ];
 
     /// <summary>
