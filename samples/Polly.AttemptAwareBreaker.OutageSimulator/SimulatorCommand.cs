@@ -36,6 +36,12 @@ internal static class SimulatorCommand
             console.Error.WriteLine($"chart written to {Path.GetFullPath(chartPath)}");
         }
 
+        if (options.OverloadChartPath is { } overloadChartPath)
+        {
+            OverloadChart.Save(results.Series[PartialFailureScenarios.OverloadAttemptsSeries], results.Series[PartialFailureScenarios.OverloadGoodputSeries], overloadChartPath);
+            console.Error.WriteLine($"chart written to {Path.GetFullPath(overloadChartPath)}");
+        }
+
         if (options.Json)
         {
             console.Out.WriteLine(JsonSerializer.Serialize(
