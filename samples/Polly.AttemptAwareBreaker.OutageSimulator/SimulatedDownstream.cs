@@ -47,7 +47,7 @@ internal sealed class SimulatedDownstream(FakeTimeProvider time, Func<TimeSpan, 
             OnArrival?.Invoke();
             if (latency(arrival) is { } delay && delay > TimeSpan.Zero)
             {
-                await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
+                await WaitAsync(delay, cancellationToken).ConfigureAwait(false);
             }
 
             return new HttpResponseMessage(Behaviour(Now));
@@ -56,6 +56,20 @@ internal sealed class SimulatedDownstream(FakeTimeProvider time, Func<TimeSpan, 
         {
             InFlight--;
         }
+    }
+
+    /// <summary>
+    /// Waits out the latency on the virtual clock, or until the caller cancels. Not <c>Task.Delay</c>: when its wait is cancelled it
+    /// resumes the caller on the thread pool, which would then run on while the simulation's loop advances the clock (the run would stop
+    /// being deterministic and could lose operations). Here the caller resumes where the timer fires or the token is cancelled: inside
+    /// the clock's advance, as every other continuation in the simulation does.
+    /// </summary>
+    private async Task WaitAsync(TimeSpan delay, CancellationToken cancellationToken)
+    {
+        var done = new TaskCompletionSource();
+        using var timer = time.CreateTimer(static s => ((TaskCompletionSource)s!).TrySetResult(), done, delay, System.Threading.Timeout.InfiniteTimeSpan);
+        using var registration = cancellationToken.Register(static s => ((TaskCompletionSource)s!).TrySetCanceled(), done);
+        await done.Task.ConfigureAwait(false);
     }
 
     /// <summary>Returns how many calls arrived at or before <paramref name="time"/> (arrivals are in order: a binary search).</summary>
