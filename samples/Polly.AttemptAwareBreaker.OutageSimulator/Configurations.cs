@@ -66,13 +66,41 @@ internal static class Configurations
         return new(() => state.CircuitState, ThrowsOnErrorStatus: true);
     });
 
+    /// <summary>
+    /// This library's composed retry + breaker with the three partial-failure rules on: the thresholds of <see cref="AttemptAware"/>, a 5 s
+    /// window, slow attempts (1 s, 10 %), adaptive throttling (K = 1.2 over 5 s) and a 5 s recovery ramp. The README's "Outage simulator"
+    /// section explains each setting.
+    /// </summary>
+    public static readonly SimulatorRow AttemptAwareAdaptive = new("attempt-aware-adaptive", (builder, settings) =>
+    {
+        var state = new AttemptAwareCircuitBreakerStateProvider();
+        builder.AddAttemptAwareRetryAndCircuitBreaker(
+            new AttemptAwareRetryStrategyOptions<HttpResponseMessage> { MaxRetryAttempts = settings.MaxRetryAttempts },
+            new AttemptAwareCircuitBreakerStrategyOptions<HttpResponseMessage>
+            {
+                FailureRatio = settings.NeverTrip ? 1.0 : settings.FailureRatio,
+                MinimumThroughput = settings.NeverTrip ? int.MaxValue : settings.MinimumThroughput,
+                SamplingDuration = TimeSpan.FromSeconds(5),
+                BreakDuration = settings.BreakDuration,
+                SlowAttemptThreshold = TimeSpan.FromSeconds(1),
+                SlowAttemptRatio = 0.1,
+                AdaptiveThrottling = new() { Multiplier = 1.2, Window = TimeSpan.FromSeconds(5) },
+                RecoveryRampDuration = TimeSpan.FromSeconds(5),
+                Randomizer = new Random(15).NextDouble, // throttling and ramp decisions, seeded so runs repeat
+                Classifier = HttpOutcomeClassifiers.Default,
+                StateProvider = state,
+            });
+        return new(() => state.CircuitState, ThrowsOnErrorStatus: true);
+    });
+
     /// <summary><c>AddAttemptAwareResilienceHandler</c>'s pipeline, strategies in its order, with its default options.</summary>
     public static readonly SimulatorRow AttemptAwareStandardHandler = new(
         "attempt-aware-standard-handler",
         (builder, settings) => AttemptAwareHandler(builder, settings, new HttpAttemptAwareResilienceOptions()));
 
     /// <summary>The anchor rows, in the order the table shows them.</summary>
-    public static readonly SimulatorRow[] All = [PollyBreakerOutsideRetry, PollyRetryOutsideBreaker, MsStandardHandler, AttemptAware, AttemptAwareStandardHandler];
+    public static readonly SimulatorRow[] All =
+        [PollyBreakerOutsideRetry, PollyRetryOutsideBreaker, MsStandardHandler, AttemptAware, AttemptAwareStandardHandler, AttemptAwareAdaptive];
 
     /// <summary>
     /// Puts the pipeline of <c>AddAttemptAwareResilienceHandler</c> with <paramref name="options"/> on the builder, as the handler builds it

@@ -6,7 +6,7 @@ namespace Polly.AttemptAwareBreaker.OutageSimulator;
 internal static class FigureFormat
 {
     /// <summary>The metrics that are yes/no answers (measured as 1 or 0).</summary>
-    public static bool IsYesNo(string metric) => metric == "permanentErrorsOpenedCircuit";
+    public static bool IsYesNo(string metric) => metric is "permanentErrorsOpenedCircuit" or "slowDownstreamOpened";
 
     /// <summary>Returns the figure as the table shows it: "never", "true"/"false", or the number.</summary>
     public static string Text(string metric, double value) => double.IsNaN(value)

@@ -3,7 +3,8 @@
 //
 //   dotnet run --project samples/Polly.AttemptAwareBreaker.OutageSimulator                 # table
 //   dotnet run --project samples/Polly.AttemptAwareBreaker.OutageSimulator -- --json       # the same figures as JSON
-//   dotnet run --project samples/Polly.AttemptAwareBreaker.OutageSimulator -- --chart outage.svg
+//   dotnet run --project samples/Polly.AttemptAwareBreaker.OutageSimulator -- --chart outage.svg            # recovery chart
+//   dotnet run --project samples/Polly.AttemptAwareBreaker.OutageSimulator -- --overload-chart overload.svg # overload chart
 //   dotnet run --project samples/Polly.AttemptAwareBreaker.OutageSimulator -- --config appsettings.json --section Inventory:Resilience
 //                                                   # adds a from-config row: your AddAttemptAwareResilienceHandler options
 using Polly.AttemptAwareBreaker.OutageSimulator;

@@ -1,5 +1,4 @@
 using System.Net;
-using Microsoft.Extensions.Time.Testing;
 using Polly.CircuitBreaker;
 
 namespace Polly.AttemptAwareBreaker.OutageSimulator;
@@ -10,12 +9,15 @@ namespace Polly.AttemptAwareBreaker.OutageSimulator;
 /// </summary>
 internal static class Scenarios
 {
-    public static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(10);
-
     /// <summary>The line under the tables that says what the scenarios are.</summary>
     public const string Legend = "Virtual time; every figure measured in this run. Scenarios: 1 hard outage at 10 ops/s; 2-3 open circuit (60 s break), "
         + "in-flight operations at the moment of opening and one new operation; 4 90 % transient failures at 100 ops/s, breakers not tripping; "
-        + "5 1,000 operations answered 400; 6 100 closed-loop callers, outage healed at 20 s; 7 10 % noise at 100 req/s for 10 virtual minutes.";
+        + "5 1,000 operations answered 400; 6 100 closed-loop callers, outage healed at 20 s; 7 10 % noise at 100 req/s for 10 virtual minutes; "
+        + "8 50 ops/s, answers take 5 s instead of 50 ms from 10 s; 9 80 ops/s for 120 s against a capacity of 50/s with overload collapse "
+        + "(rates over 20-120 s); 10 outage to 20 s, then capacity 10 % to 100 % of 100/s over 10 s, 100 closed-loop callers (1.2 s think time).";
+
+    /// <summary>The series of the recovery chart (scenario 6): downstream requests per second.</summary>
+    public const string RecoverySeries = "recovery.requestsPerSecond";
 
     /// <summary>The scenarios in the order they run, with the metric names each reports.</summary>
     public static readonly (string Name, Func<SimulatorRow, ScenarioFigures> Run)[] All =
@@ -26,6 +28,9 @@ internal static class Scenarios
         ("healthy downstream answering 400", PermanentErrors),
         ("recovery with 100 concurrent callers", Recovery),
         ("10 % noise at 100 req/s for 10 min", Noise),
+        ("slow downstream", PartialFailureScenarios.SlowDownstream),
+        ("overload", PartialFailureScenarios.Overload),
+        ("cold recovery", PartialFailureScenarios.ColdRecovery),
     ];
 
     /// <summary>
@@ -34,7 +39,7 @@ internal static class Scenarios
     /// </summary>
     public static ScenarioFigures HardOutage(SimulatorRow row)
     {
-        var run = new Run(row, _ => HttpStatusCode.ServiceUnavailable, new());
+        var run = new ScenarioRun(row, _ => HttpStatusCode.ServiceUnavailable, new());
         run.Drive(ratePerSecond: 10, duration: TimeSpan.FromSeconds(60), stopWhen: () => run.Client.FirstOpenedAt is not null);
         run.Drain();
         return new() { ["downstreamCallsBeforeOpen"] = run.Client.FirstOpenedAt is null ? double.NaN : run.Client.CallsAtFirstOpen };
@@ -47,7 +52,7 @@ internal static class Scenarios
     /// </summary>
     public static ScenarioFigures OpenCircuit(SimulatorRow row)
     {
-        var run = new Run(row, _ => HttpStatusCode.ServiceUnavailable, new() { BreakDuration = TimeSpan.FromSeconds(60) });
+        var run = new ScenarioRun(row, _ => HttpStatusCode.ServiceUnavailable, new() { BreakDuration = TimeSpan.FromSeconds(60) });
         run.Drive(ratePerSecond: 10, duration: TimeSpan.FromSeconds(60), stopWhen: () => run.Client.FirstOpenedAt is not null);
         var openedAt = run.Client.FirstOpenedAt ?? run.Now;
         var callsAtOpen = run.Downstream.Calls;
@@ -75,7 +80,7 @@ internal static class Scenarios
     public static ScenarioFigures SustainedDegradation(SimulatorRow row)
     {
         var random = new Random(4);
-        var run = new Run(
+        var run = new ScenarioRun(
             row,
             _ => random.NextDouble() < 0.9 ? HttpStatusCode.ServiceUnavailable : HttpStatusCode.OK,
             new() { NeverTrip = true });
@@ -89,7 +94,7 @@ internal static class Scenarios
     /// </summary>
     public static ScenarioFigures PermanentErrors(SimulatorRow row)
     {
-        var run = new Run(row, _ => HttpStatusCode.BadRequest, new());
+        var run = new ScenarioRun(row, _ => HttpStatusCode.BadRequest, new());
         run.Drive(ratePerSecond: 100, duration: TimeSpan.FromSeconds(10));
         run.Drain();
         return new()
@@ -107,7 +112,7 @@ internal static class Scenarios
     public static ScenarioFigures Recovery(SimulatorRow row)
     {
         var healAt = TimeSpan.FromSeconds(20);
-        var run = new Run(
+        var run = new ScenarioRun(
             row,
             now => now < healAt ? HttpStatusCode.ServiceUnavailable : HttpStatusCode.OK,
             new(),
@@ -134,7 +139,7 @@ internal static class Scenarios
         {
             ["halfOpenProbesAdmitted"] = maxProbesAtOnce,
             ["timeToCloseAfterHealMs"] = closedAt is { } closed ? (closed - healAt).TotalMilliseconds : double.NaN,
-        }.WithSeries(run.Downstream.Arrivals);
+        }.WithSeries(RecoverySeries, ScenarioFigures.PerSecond(run.Downstream.Arrivals));
     }
 
     /// <summary>
@@ -143,122 +148,9 @@ internal static class Scenarios
     public static ScenarioFigures Noise(SimulatorRow row)
     {
         var random = new Random(7);
-        var run = new Run(row, _ => random.NextDouble() < 0.1 ? HttpStatusCode.ServiceUnavailable : HttpStatusCode.OK, new());
+        var run = new ScenarioRun(row, _ => random.NextDouble() < 0.1 ? HttpStatusCode.ServiceUnavailable : HttpStatusCode.OK, new());
         run.Drive(ratePerSecond: 100, duration: TimeSpan.FromMinutes(10));
         run.Drain();
         return new() { ["falseOpens"] = run.Client.TimesOpened };
-    }
-
-    /// <summary>One row's run: the fake clock, the downstream, the client and the operations started.</summary>
-    private sealed class Run
-    {
-        private readonly FakeTimeProvider _time = new();
-
-        public Run(SimulatorRow row, Func<TimeSpan, HttpStatusCode> behaviour, Configurations.Settings settings, TimeSpan latency = default)
-        {
-            Downstream = new SimulatedDownstream(_time, behaviour, latency);
-            Client = Configurations.Create(row, _time, Downstream, settings);
-        }
-
-        public SimulatedDownstream Downstream { get; }
-
-        public SimulatedClient Client { get; }
-
-        public List<OperationRecord> Operations { get; } = [];
-
-        public TimeSpan Now => Downstream.Now;
-
-        public OperationRecord Start()
-        {
-            var record = new OperationRecord { Started = Now };
-            Operations.Add(record);
-            _ = record.TrackAsync(Client.SendAsync(record.Attempts), this);
-            return record;
-        }
-
-        /// <summary>Open-loop load: starts operations at a fixed rate, whatever happens to earlier ones.</summary>
-        public void Drive(double ratePerSecond, TimeSpan duration, Func<bool>? stopWhen = null)
-        {
-            var due = 0.0;
-            for (var elapsed = TimeSpan.Zero; elapsed < duration; elapsed += Tick)
-            {
-                due += ratePerSecond * Tick.TotalSeconds;
-                for (; due >= 1 - 1e-9; due--)
-                {
-                    Start();
-                }
-
-                _time.Advance(Tick);
-                if (stopWhen?.Invoke() == true)
-                {
-                    return;
-                }
-            }
-        }
-
-        /// <summary>Closed-loop load: each caller sends, waits for the outcome and its think time, and sends again.</summary>
-        public void ClosedLoop(int callers, TimeSpan thinkTime, TimeSpan duration, Action onTick)
-        {
-            var nextSend = new TimeSpan[callers];
-            var current = new OperationRecord?[callers];
-            for (var elapsed = TimeSpan.Zero; elapsed < duration; elapsed += Tick)
-            {
-                for (var c = 0; c < callers; c++)
-                {
-                    if (current[c] is { IsCompleted: true } done)
-                    {
-                        nextSend[c] = done.Finished + thinkTime;
-                        current[c] = null;
-                    }
-
-                    if (current[c] is null && Now >= nextSend[c])
-                    {
-                        current[c] = Start();
-                    }
-                }
-
-                _time.Advance(Tick);
-                onTick();
-            }
-
-            Drain();
-        }
-
-        /// <summary>Lets virtual time run (up to 5 minutes) until every started operation has finished.</summary>
-        public void Drain()
-        {
-            for (var i = 0; i < 30_000 && Operations.Exists(o => !o.IsCompleted); i++)
-            {
-                _time.Advance(Tick);
-            }
-
-            if (Operations.Exists(o => !o.IsCompleted))
-            {
-                throw new InvalidOperationException(
-                    $"{Client.Name}: {Operations.Count(o => !o.IsCompleted)} operation(s) still running after 5 virtual minutes; downstream calls {Downstream.Calls}, circuit {Client.State()}.");
-            }
-        }
-    }
-
-    private sealed class OperationRecord
-    {
-        public TimeSpan Started { get; init; }
-
-        public TimeSpan Finished { get; private set; }
-
-        public bool IsCompleted { get; private set; }
-
-        /// <summary>Gets the number of downstream calls this operation made (counted by the client's callback).</summary>
-        public AttemptCounter Attempts { get; } = new();
-
-        public Outcome<HttpResponseMessage> Outcome { get; private set; }
-
-        public async Task TrackAsync(Task<Outcome<HttpResponseMessage>> operation, Run run)
-        {
-            Outcome = await operation.ConfigureAwait(false);
-            Outcome.Result?.Dispose();
-            Finished = run.Now;
-            IsCompleted = true;
-        }
     }
 }

@@ -7,6 +7,8 @@ namespace Polly.AttemptAwareBreaker.OutageSimulator;
 /// </summary>
 internal sealed class SimulatedClient
 {
+    private readonly List<TimeSpan> _openings = [];
+
     public required ResiliencePipeline<HttpResponseMessage> Pipeline { get; init; }
 
     /// <summary>Gets the circuit's state, read through the configuration's own state provider.</summary>
@@ -28,11 +30,14 @@ internal sealed class SimulatedClient
     /// <summary>Gets the downstream calls made when the circuit first opened.</summary>
     public int CallsAtFirstOpen { get; private set; }
 
-    public int TimesOpened { get; private set; }
+    public int TimesOpened => _openings.Count;
+
+    /// <summary>Gets the virtual times the circuit opened, in order.</summary>
+    public IReadOnlyList<TimeSpan> Openings => _openings;
 
     public void OnOpened()
     {
-        TimesOpened++;
+        _openings.Add(Downstream.Now);
         if (FirstOpenedAt is null)
         {
             FirstOpenedAt = Downstream.Now;

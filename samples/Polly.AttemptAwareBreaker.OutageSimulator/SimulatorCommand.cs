@@ -32,8 +32,14 @@ internal static class SimulatorCommand
         var results = Simulate(rows, console);
         if (options.ChartPath is { } chartPath)
         {
-            RecoveryChart.Save(results.RecoverySeries, chartPath);
+            RecoveryChart.Save(results.Series[Scenarios.RecoverySeries], chartPath);
             console.Error.WriteLine($"chart written to {Path.GetFullPath(chartPath)}");
+        }
+
+        if (options.OverloadChartPath is { } overloadChartPath)
+        {
+            OverloadChart.Save(results.Series[PartialFailureScenarios.OverloadAttemptsSeries], results.Series[PartialFailureScenarios.OverloadGoodputSeries], overloadChartPath);
+            console.Error.WriteLine($"chart written to {Path.GetFullPath(overloadChartPath)}");
         }
 
         if (options.Json)
@@ -74,6 +80,24 @@ internal static class SimulatorCommand
         return results;
     }
 
+    /// <summary>Puts the metrics into tables of at most six columns, a scenario's metrics always in one table, in the scenarios' order.</summary>
+    private static List<List<string>> Tables(IReadOnlyList<IReadOnlyList<string>> metricsByScenario)
+    {
+        const int Columns = 6;
+        var tables = new List<List<string>> { new() };
+        foreach (var metrics in metricsByScenario)
+        {
+            if (tables[^1].Count > 0 && tables[^1].Count + metrics.Count > Columns)
+            {
+                tables.Add([]);
+            }
+
+            tables[^1].AddRange(metrics);
+        }
+
+        return tables;
+    }
+
     private static void WriteTables(Simulation.Results results, SimulatorConsole console, CommandLine options)
     {
         var output = AnsiConsole.Create(new AnsiConsoleSettings
@@ -88,8 +112,7 @@ internal static class SimulatorCommand
             output.Profile.Width = 200; // wide enough that no metric name is cut
         }
 
-        var metrics = results.Figures.Values.First().Keys.ToList();
-        foreach (var group in metrics.Chunk(6))
+        foreach (var group in Tables(results.MetricsByScenario))
         {
             var table = new Table();
             table.AddColumn(new TableColumn("configuration").NoWrap());

@@ -9,6 +9,7 @@ namespace Polly.AttemptAwareBreaker.Tests.OutageSimulator;
 public class SimulatorFiguresTests
 {
     private static readonly SimulatorRow AttemptAware = Configurations.AttemptAware;
+    private static readonly SimulatorRow Adaptive = Configurations.AttemptAwareAdaptive;
 
     [Fact]
     public void HardOutage_AttemptAware_OpensAfterExactlyTheThresholdOfDownstreamCalls()
@@ -66,12 +67,52 @@ public class SimulatorFiguresTests
 
         Assert.Equal(1, figures["halfOpenProbesAdmitted"]);
         Assert.False(double.IsNaN(figures["timeToCloseAfterHealMs"]));
-        Assert.NotNull(figures.RequestsPerSecond);
+        Assert.NotEmpty(figures.Series[Scenarios.RecoverySeries]);
     }
 
     [Fact]
     public void Noise_AttemptAware_NoFalseOpens()
         => Assert.Equal(0, Scenarios.Noise(AttemptAware)["falseOpens"]);
+
+    [Fact]
+    public void SlowDownstream_AttemptAwareAdaptive_OpensWithinTwoSecondsOfTrafficAfterTheSlowdown()
+    {
+        var figures = PartialFailureScenarios.SlowDownstream(Adaptive);
+
+        Assert.Equal(1, figures["slowDownstreamOpened"]);
+        Assert.InRange(figures["callsBeforeSlowOpen"], 1, 100);
+    }
+
+    [Fact]
+    public void Overload_AttemptAwareAdaptive_KeepsEightyPercentOfCapacityAsGoodputWithoutOpening()
+    {
+        var figures = PartialFailureScenarios.Overload(Adaptive);
+
+        Assert.InRange(figures["goodputRatio"], 0.8, 1.0);
+        Assert.Equal(0, figures["opens"]);
+    }
+
+    [Fact]
+    public void Overload_AttemptAwareAdaptive_AtLeastOneAndAHalfTimesTheGoodputOfEveryPollyAndMicrosoftRow()
+    {
+        var anchors = new[] { Configurations.PollyBreakerOutsideRetry, Configurations.PollyRetryOutsideBreaker, Configurations.MsStandardHandler };
+        var best = anchors.Max(row => PartialFailureScenarios.Overload(row)["goodputRatio"]);
+
+        Assert.True(PartialFailureScenarios.Overload(Adaptive)["goodputRatio"] >= 1.5 * best);
+    }
+
+    [Fact]
+    public void ColdRecovery_AttemptAwareAdaptive_NoRelapseAfterTheHealAndReachesFullThroughput()
+    {
+        var figures = PartialFailureScenarios.ColdRecovery(Adaptive);
+
+        Assert.Equal(0, figures["relapsesAfterHeal"]);
+        Assert.False(double.IsNaN(figures["timeToFullThroughputMs"]));
+    }
+
+    [Fact]
+    public void Overload_AttemptAwareAdaptive_SameFiguresEveryRun()
+        => Assert.Equal(PartialFailureScenarios.Overload(Adaptive), PartialFailureScenarios.Overload(Adaptive));
 
     [Fact]
     public void Run_SameInputs_SameFigures()

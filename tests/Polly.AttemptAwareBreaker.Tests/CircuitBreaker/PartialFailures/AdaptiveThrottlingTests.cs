@@ -188,6 +188,37 @@ public class AdaptiveThrottlingTests
         Assert.Equal(CircuitState.Open, _provider.CircuitState);
     }
 
+    /// <summary>
+    /// The README's example (<c>AdaptiveThrottling = new() { Multiplier = 1.2 }</c>) with the breaker's other options at their defaults,
+    /// against an overloaded downstream held at the throttle's equilibrium: there it accepts 1 / K of the attempts it still gets, so
+    /// 1 − 1/K of them (17 %) fail, above the default failure ratio (10 %), and the failure-ratio rule opens the circuit the throttle was
+    /// keeping useful. The outage simulator's overload scenario shows the same with every failure ratio up to 0.3 (12 openings).
+    /// </summary>
+    [Fact(Skip = "Design gap found by the simulator's overload scenario (issue 15): the failure-ratio rule opens at the throttle's own "
+        + "equilibrium (1 − 1/K of attempts fail). Needs a decision: validate FailureRatio well above 1 − 1/K, or let the failure-ratio "
+        + "rule defer to a throttle that is not saturated (its probability below MaxRejectionProbability), which needs the throttle's "
+        + "probability in HealthSample from CircuitStateMachine.Evaluate.")]
+    public async Task Execute_OverloadAtTheThrottleEquilibriumWithDefaultFailureRatio_StaysClosed()
+    {
+        var options = new AttemptAwareCircuitBreakerStrategyOptions<int>
+        {
+            StateProvider = _provider,
+            Classifier = Breakers.StatusClassifier,
+            AdaptiveThrottling = new() { Multiplier = 1.2 },
+            Randomizer = () => _random,
+        };
+        var pipeline = Build(options);
+
+        // 20 attempts a second for 60 s; of every 6 attempts the downstream serves 5 (accepts = requests / K: nothing to shed).
+        for (var i = 0; i < 1200; i++)
+        {
+            await pipeline.RunAsync(Downstream.Answering(i % 6 == 5 ? 503 : 200));
+            _time.Advance(TimeSpan.FromMilliseconds(50));
+        }
+
+        Assert.Equal(CircuitState.Closed, _provider.CircuitState);
+    }
+
     [Fact]
     public async Task Execute_ReloadKeepingTheWindow_KeepsTheCounts()
     {
