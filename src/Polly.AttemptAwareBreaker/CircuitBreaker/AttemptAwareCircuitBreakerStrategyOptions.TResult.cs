@@ -228,8 +228,8 @@ public class AttemptAwareCircuitBreakerStrategyOptions<TResult> : ResilienceStra
     public ISharedCircuitStateFactory? SharedState { get; set; }
 
     /// <summary>
-    /// Validates what the attributes cannot: <see cref="RequestedBreakMinimum"/> at most <see cref="RequestedBreakMaximum"/>, and the
-    /// nested <see cref="AdaptiveThrottling"/> options.
+    /// Validates what the attributes cannot: <see cref="RequestedBreakMinimum"/> at most <see cref="RequestedBreakMaximum"/>,
+    /// <see cref="FailureRatio"/> above the failure share adaptive throttling holds (1 − 1/K), and the nested <see cref="AdaptiveThrottling"/> options.
     /// </summary>
     /// <param name="validationContext">The validation context.</param>
     /// <returns>One result per invalid value, a nested one named as <c>AdaptiveThrottling.Member</c>.</returns>
@@ -246,6 +246,24 @@ public class AttemptAwareCircuitBreakerStrategyOptions<TResult> : ResilienceStra
         if (AdaptiveThrottling is not { } throttling)
         {
             yield break;
+        }
+
+        // At the throttle's equilibrium 1 − 1/K of the attempts it lets through fail; a lower ratio would open before it starts shedding.
+        var equilibrium = 1 - (1 / throttling.Multiplier);
+        if (throttling.Multiplier >= 1 && FailureRatio <= equilibrium)
+        {
+            yield return new ValidationResult(
+                string.Format(
+                    System.Globalization.CultureInfo.InvariantCulture,
+                    "{0} is {1}; with {2}.{3} {4} the throttle keeps 1 - 1/K = {5:0.###} of the attempts it lets through failing, so {0} must be above {5:0.###} " +
+                    "(0.5 is a good start), or the circuit opens before the throttle starts shedding.",
+                    nameof(FailureRatio),
+                    FailureRatio,
+                    nameof(AdaptiveThrottling),
+                    nameof(AdaptiveThrottlingOptions.Multiplier),
+                    throttling.Multiplier,
+                    equilibrium),
+                [nameof(FailureRatio)]);
         }
 
         var results = new List<ValidationResult>();

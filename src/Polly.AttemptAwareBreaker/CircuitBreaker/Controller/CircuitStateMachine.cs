@@ -283,7 +283,7 @@ internal sealed class CircuitStateMachine
 
     private Transition Evaluate(long now)
     {
-        var health = _health.Sample(now, _guards.AdmittedShare(now));
+        var health = _health.Sample(now, _guards.AdmittedShare(now), _guards.IsShedding(now));
         if (_fleet is { } fleet)
         {
             health = fleet.Merge(health, _health.TotalAttempts);

@@ -145,10 +145,11 @@ internal sealed class CircuitHealth
     /// <param name="now">A timestamp of the breaker's clock.</param>
     /// <param name="admittedShare">The share of attempts a recovery ramp admits (1 without one).</param>
     /// <returns>The sample.</returns>
-    public HealthSample Sample(long now, double admittedShare)
+    /// <param name="throttleShedding">Whether adaptive throttling sheds load below its maximum.</param>
+    public HealthSample Sample(long now, double admittedShare, bool throttleShedding = false)
     {
         Window.SumHealth(now, out var successes, out var failures, out var slow, out _);
-        return new HealthSample(successes, failures, ConsecutiveFailures, slow, _inFlight?.Overdue(now) ?? 0, admittedShare);
+        return new HealthSample(successes, failures, ConsecutiveFailures, slow, _inFlight?.Overdue(now) ?? 0, admittedShare, throttleShedding);
     }
 
     /// <summary>Forgets the window and the run of failures: the circuit closed.</summary>

@@ -3,12 +3,20 @@ namespace Polly.AttemptAwareBreaker.CircuitBreaker.Health;
 /// <summary>
 /// What the trip rules judge at one moment: the successful, failed and slow attempts in the sampling window (the fleet's when the
 /// circuit is shared), the attempts still running past the slow threshold, the current run of failures and the share of attempts a
-/// recovery ramp admits. Only attempts admitted by the circuit's current generation are in it.
+/// recovery ramp admits, and whether adaptive throttling is shedding load. Only attempts admitted by the circuit's current generation are in it.
 /// </summary>
 internal readonly struct HealthSample
 {
-    public HealthSample(long successes, long failures, int consecutiveFailures, long slow = 0, long overdue = 0, double admittedShare = 1.0)
+    public HealthSample(
+        long successes,
+        long failures,
+        int consecutiveFailures,
+        long slow = 0,
+        long overdue = 0,
+        double admittedShare = 1.0,
+        bool throttleShedding = false)
     {
+        ThrottleShedding = throttleShedding;
         Successes = successes;
         Failures = failures;
         ConsecutiveFailures = consecutiveFailures;
@@ -35,6 +43,12 @@ internal readonly struct HealthSample
     /// <summary>Gets the share of attempts a recovery ramp admits: 1 when no ramp runs.</summary>
     public double AdmittedShare { get; }
 
+    /// <summary>
+    /// Gets a value indicating whether adaptive throttling is shedding load below its maximum rejection probability: the failures it
+    /// lets through are its own equilibrium, not a reason to open.
+    /// </summary>
+    public bool ThrottleShedding { get; }
+
     /// <summary>Gets the counted attempts in the window: successes and failures.</summary>
     public long Throughput => Successes + Failures;
 
@@ -47,7 +61,7 @@ internal readonly struct HealthSample
     /// <param name="slow">The other instances' slow attempts.</param>
     /// <returns>The sample.</returns>
     public HealthSample Plus(long successes, long failures, long slow)
-        => new(Successes + successes, Failures + failures, ConsecutiveFailures, Slow + slow, Overdue, AdmittedShare);
+        => new(Successes + successes, Failures + failures, ConsecutiveFailures, Slow + slow, Overdue, AdmittedShare, ThrottleShedding);
 
     /// <summary>
     /// Returns the sample with every count (not the run of failures) multiplied by <paramref name="factor"/>: the ratios stay, and a rule's
@@ -56,5 +70,5 @@ internal readonly struct HealthSample
     /// <param name="factor">The multiplier, at least 1.</param>
     /// <returns>The sample.</returns>
     public HealthSample Scaled(int factor)
-        => new(Successes * factor, Failures * factor, ConsecutiveFailures, Slow * factor, Overdue * factor, AdmittedShare);
+        => new(Successes * factor, Failures * factor, ConsecutiveFailures, Slow * factor, Overdue * factor, AdmittedShare, ThrottleShedding);
 }

@@ -42,6 +42,14 @@ internal sealed class AdaptiveThrottle
         return Math.Min(_options.MaxRejectionProbability, Math.Max(0, p));
     }
 
+    /// <summary>
+    /// Returns whether the throttle sheds load at <paramref name="now"/> and is not at its maximum rejection probability: it is holding the
+    /// downstream at its equilibrium, where 1 − 1/K of the attempts it lets through fail.
+    /// </summary>
+    /// <param name="now">A timestamp of the breaker's clock.</param>
+    /// <returns><see langword="true"/> while 0 &lt; p &lt; the maximum.</returns>
+    public bool IsShedding(long now) => RejectionProbability(now) is var p && p > 0 && p < _options.MaxRejectionProbability;
+
     /// <summary>Decides whether to reject the next attempt, and counts the rejection as a request.</summary>
     /// <param name="now">A timestamp of the breaker's clock.</param>
     /// <param name="random">The source of randomness, asked only when the probability is above zero.</param>

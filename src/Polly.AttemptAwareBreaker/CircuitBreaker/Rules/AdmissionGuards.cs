@@ -73,6 +73,11 @@ internal sealed class AdmissionGuards
     /// <returns>The share.</returns>
     public double AdmittedShare(long now) => _ramp?.Share(now) ?? 1;
 
+    /// <summary>Returns whether adaptive throttling sheds load at <paramref name="now"/> without being at its maximum.</summary>
+    /// <param name="now">A timestamp of the breaker's clock.</param>
+    /// <returns><see langword="true"/> while it sheds below its cap.</returns>
+    public bool IsShedding(long now) => _throttle?.IsShedding(now) ?? false;
+
     /// <summary>The circuit closed: the throttle starts a new history and, after a break, the ramp starts.</summary>
     /// <param name="afterBreak">Whether the circuit closed from open or half-open (not by hand).</param>
     /// <param name="now">A timestamp of the breaker's clock.</param>

@@ -21,7 +21,7 @@ internal sealed class RecoveryRampRule : ITripRule
     /// <inheritdoc/>
     public TripDecision Evaluate(in HealthSample health)
     {
-        if (health.AdmittedShare >= 1)
+        if (health.AdmittedShare >= 1 || health.ThrottleShedding)
         {
             return TripDecision.None;
         }

@@ -176,47 +176,61 @@ public class AdaptiveThrottlingTests
     }
 
     [Fact]
-    public async Task Execute_BinaryRulesOnTop_FailureRatioStillOpens()
+    public async Task Execute_ThrottleAtItsCap_FailureRatioOpens()
     {
-        var options = Options(multiplier: 10);
+        var options = Options(multiplier: 1, maxRejection: 0.5);
         options.FailureRatio = 0.5;
         options.MinimumThroughput = 10;
         var pipeline = Build(options);
 
+        // Every attempt fails: p = 10 / 11 would be 0.91, capped at 0.5, so the throttle cannot help and the binary rule decides.
         await CallsAsync(pipeline, 10, 503);
 
         Assert.Equal(CircuitState.Open, _provider.CircuitState);
     }
 
-    /// <summary>
-    /// The README's example (<c>AdaptiveThrottling = new() { Multiplier = 1.2 }</c>) with the breaker's other options at their defaults,
-    /// against an overloaded downstream held at the throttle's equilibrium: there it accepts 1 / K of the attempts it still gets, so
-    /// 1 − 1/K of them (17 %) fail, above the default failure ratio (10 %), and the failure-ratio rule opens the circuit the throttle was
-    /// keeping useful. The outage simulator's overload scenario shows the same with every failure ratio up to 0.3 (12 openings).
-    /// </summary>
-    [Fact(Skip = "Design gap found by the simulator's overload scenario (issue 15): the failure-ratio rule opens at the throttle's own "
-        + "equilibrium (1 − 1/K of attempts fail). Needs a decision: validate FailureRatio well above 1 − 1/K, or let the failure-ratio "
-        + "rule defer to a throttle that is not saturated (its probability below MaxRejectionProbability), which needs the throttle's "
-        + "probability in HealthSample from CircuitStateMachine.Evaluate.")]
-    public async Task Execute_OverloadAtTheThrottleEquilibriumWithDefaultFailureRatio_StaysClosed()
+    [Fact]
+    public async Task Execute_ThrottleSheddingBelowItsCap_FailureRatioWaits()
     {
-        var options = new AttemptAwareCircuitBreakerStrategyOptions<int>
-        {
-            StateProvider = _provider,
-            Classifier = Breakers.StatusClassifier,
-            AdaptiveThrottling = new() { Multiplier = 1.2 },
-            Randomizer = () => _random,
-        };
+        var options = Options(multiplier: 1.2, maxRejection: 0.8);
+        options.FailureRatio = 0.2;
+        options.MinimumThroughput = 20;
         var pipeline = Build(options);
 
-        // 20 attempts a second for 60 s; of every 6 attempts the downstream serves 5 (accepts = requests / K: nothing to shed).
-        for (var i = 0; i < 1200; i++)
+        // A quarter of the attempts fail: over the ratio, but p = (R − 1.2 × 0.75 R) / (R + 1) ≈ 0.1: the throttle is shedding.
+        for (var i = 0; i < 40; i++)
         {
-            await pipeline.RunAsync(Downstream.Answering(i % 6 == 5 ? 503 : 200));
-            _time.Advance(TimeSpan.FromMilliseconds(50));
+            await pipeline.RunAsync(Downstream.Answering(i % 4 == 3 ? 503 : 200));
         }
 
         Assert.Equal(CircuitState.Closed, _provider.CircuitState);
+    }
+
+    [Fact]
+    public async Task Execute_SameFailuresWithoutThrottling_FailureRatioOpens()
+    {
+        var options = Options();
+        options.AdaptiveThrottling = null;
+        options.FailureRatio = 0.2;
+        options.MinimumThroughput = 20;
+        var pipeline = Build(options);
+
+        for (var i = 0; i < 40; i++)
+        {
+            await pipeline.RunAsync(Downstream.Answering(i % 4 == 3 ? 503 : 200));
+        }
+
+        Assert.Equal(CircuitState.Open, _provider.CircuitState);
+    }
+
+    [Fact]
+    public void AddAttemptAwareCircuitBreaker_FailureRatioAtTheThrottlesEquilibrium_ThrowsValidationExceptionSayingWhy()
+    {
+        var options = new AttemptAwareCircuitBreakerStrategyOptions<int> { AdaptiveThrottling = new() { Multiplier = 1.25 } };
+
+        var error = Assert.Throws<System.ComponentModel.DataAnnotations.ValidationException>(() => new ResiliencePipelineBuilder<int>().AddAttemptAwareCircuitBreaker(options));
+
+        Assert.Contains("FailureRatio is 0.1; with AdaptiveThrottling.Multiplier 1.25 the throttle keeps 1 - 1/K = 0.2 of the attempts it lets through failing, so FailureRatio must be above 0.2", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

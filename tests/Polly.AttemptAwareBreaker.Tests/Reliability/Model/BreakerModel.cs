@@ -231,13 +231,15 @@ internal sealed class BreakerModel
             return CircuitStateChangeReason.ConsecutiveFailures;
         }
 
-        if (counted >= _settings.MinimumThroughput && (double)failures / counted >= _settings.FailureRatio)
+        // While the throttle sheds below its cap, the failures it lets through are its equilibrium: the failure-ratio rules wait.
+        var shedding = _throttle is { } throttle && throttle.Probability(now) is var p && p > 0 && p < _settings.Throttle!.MaxProbability;
+        if (!shedding && counted >= _settings.MinimumThroughput && (double)failures / counted >= _settings.FailureRatio)
         {
             return CircuitStateChangeReason.FailureRatio;
         }
 
         // During a recovery ramp the failure ratio applies once the window holds the ramp's share of the minimum throughput (at least 2).
-        if (share < 1 && counted >= Math.Max(2, (long)Math.Ceiling(_settings.MinimumThroughput * share)) && (double)failures / counted >= _settings.FailureRatio)
+        if (!shedding && share < 1 && counted >= Math.Max(2, (long)Math.Ceiling(_settings.MinimumThroughput * share)) && (double)failures / counted >= _settings.FailureRatio)
         {
             return CircuitStateChangeReason.FailureRatio;
         }

@@ -38,7 +38,13 @@ public class PartialFailureModelTests
         from shadow in Gen.Int[0, 3].Select(i => i == 0)
         from pauses in OffOr((0, 500), (500, 2000), (1000, 2000), (1000, 5000), (0, 5000))
         select new BreakerModel.Settings(
-            consecutive, minimum, ratio, TimeSpan.FromSeconds(breakSeconds), probes, successes, TimeSpan.FromSeconds(samplingSeconds))
+            consecutive,
+            minimum,
+            throttle is { } t && ratio <= 1 - (1 / t.Multiplier) ? 1.0 : ratio, // the options require a ratio above the throttle's equilibrium
+            TimeSpan.FromSeconds(breakSeconds),
+            probes,
+            successes,
+            TimeSpan.FromSeconds(samplingSeconds))
         {
             SlowThreshold = slowMilliseconds is { } slow ? TimeSpan.FromMilliseconds(slow) : null,
             SlowRatio = slowRatio,
