@@ -167,7 +167,7 @@ internal sealed class FleetLink : IDisposable
     /// fleet-wide.
     /// </summary>
     /// <param name="transition">The state change.</param>
-    public void Publish(in Transition transition)
+    public void Publish(Transition transition)
     {
         if (_shared is not { } shared)
         {
@@ -310,7 +310,7 @@ internal sealed class FleetLink : IDisposable
     private static bool IsTripRule(CircuitStateChangeReason reason)
         => reason is CircuitStateChangeReason.FailureRatio or CircuitStateChangeReason.ConsecutiveFailures or CircuitStateChangeReason.SlowAttempts;
 
-    private bool ScopeOpening(in Transition transition, out FleetQuorum quorum)
+    private bool ScopeOpening(Transition transition, out FleetQuorum quorum)
     {
         lock (_lock)
         {

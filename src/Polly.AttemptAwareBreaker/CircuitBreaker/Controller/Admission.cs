@@ -6,17 +6,17 @@ namespace Polly.AttemptAwareBreaker.CircuitBreaker.Controller;
 /// </summary>
 internal readonly struct Admission
 {
-    public Admission(AttemptTicket ticket, Transition transition = default)
+    public Admission(AttemptTicket ticket, Transition? transition = null)
     {
         Ticket = ticket;
-        Transition = transition;
+        Transition = transition ?? Transition.None;
         Rejection = null;
     }
 
-    public Admission(ExecutionRejectedException rejection, Transition transition = default)
+    public Admission(ExecutionRejectedException rejection, Transition? transition = null)
     {
         Ticket = default;
-        Transition = transition;
+        Transition = transition ?? Transition.None;
         Rejection = rejection;
     }
 

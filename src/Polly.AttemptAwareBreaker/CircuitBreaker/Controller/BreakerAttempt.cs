@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Polly.AttemptAwareBreaker.CircuitBreaker.Operations;
 using Polly.Telemetry;
 
@@ -45,24 +46,33 @@ internal sealed class BreakerAttempt<T>
         OperationRecord operation,
         long startedAt)
     {
-        var admission = _machine.TryAcquire(operation, startedAt);
-        if (admission.IsGranted && admission.Transition.Kind == TransitionKind.None && !(admission.Ticket.IsProbe && _machine.Fleet is not null))
-        {
-            return Call(admission.Ticket, callback, context, state);
-        }
-
-        return Admit(admission, callback, context, state);
+        return _machine.TryAdmitClosed(operation, startedAt, out var ticket)
+            ? Call(ticket, callback, context, state)
+            : Admit(operation, startedAt, callback, context, state);
     }
 
-    /// <summary>Everything but a closed-circuit admission: a plain rejection returns at once, the rest continues asynchronously.</summary>
+    /// <summary>
+    /// Everything but a lock-free closed-circuit admission: the circuit decides under its lock; a plain grant is called at once, a plain
+    /// rejection returns at once, the rest continues asynchronously. Kept out of line so that the closed path's frame stays small.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private ValueTask<ClassifiedOutcome<T>> Admit<TState>(
-        in Admission admission,
+        OperationRecord operation,
+        long startedAt,
         Func<ResilienceContext, TState, ValueTask<Outcome<T>>> callback,
         ResilienceContext context,
         TState state)
-        => admission.IsGranted || admission.Transition.Kind != TransitionKind.None
-            ? AdmitAsync(admission, callback, context, state)
+    {
+        var admission = _machine.TryAcquire(operation, startedAt);
+        if (admission.Transition.Kind != TransitionKind.None || (admission.IsGranted && admission.Ticket.IsProbe && _machine.Fleet is not null))
+        {
+            return AdmitAsync(admission, callback, context, state);
+        }
+
+        return admission.IsGranted
+            ? Call(admission.Ticket, callback, context, state)
             : new(ClassifiedOutcome<T>.Rejected(Outcome.FromException<T>(admission.Rejection!)));
+    }
 
     private async ValueTask<ClassifiedOutcome<T>> AdmitAsync<TState>(
         Admission admission,

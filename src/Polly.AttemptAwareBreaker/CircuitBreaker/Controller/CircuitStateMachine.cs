@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Polly.AttemptAwareBreaker.CircuitBreaker.HalfOpen;
 using Polly.AttemptAwareBreaker.CircuitBreaker.Health;
 using Polly.AttemptAwareBreaker.CircuitBreaker.Operations;
@@ -13,8 +14,8 @@ namespace Polly.AttemptAwareBreaker.CircuitBreaker.Controller;
 /// attempt remembers the generation that admitted it, and its outcome is counted in the statistics but can move only that generation.
 /// One short lock guards every change; the closed-path admission reads the state word without it unless a rule must see every
 /// admission. The parts it coordinates run under its lock: the counters (<see cref="CircuitHealth"/>), the trip rules
-/// (<see cref="ITripRule"/>), the admission guards (<see cref="AdmissionGuards"/>), the probe slots (<see cref="ProbeSlots"/>) and the
-/// fleet link's counts (<see cref="FleetLink"/>). Events are raised by <see cref="CircuitEvents{T}"/> after the lock is released.
+/// (<see cref="ITripRule"/>), who gets in (<see cref="AttemptAdmitter"/>, with the admission guards of <see cref="AdmissionGuards"/> and
+/// the probe slots of <see cref="ProbeSlots"/>) and the fleet link's counts (<see cref="FleetLink"/>). Events are raised by <see cref="CircuitEvents{T}"/> after the lock is released.
 /// </summary>
 internal sealed class CircuitStateMachine
 {
@@ -23,8 +24,8 @@ internal sealed class CircuitStateMachine
     private readonly ProbeSlots _probes = new();
     private readonly AdmissionGuards _guards = new();
     private readonly OpenedSignal _opened = new();
-    private readonly CircuitRejections _rejections;
     private readonly CircuitBreak _break;
+    private readonly AttemptAdmitter _admitter;
     private readonly StateWord _word = new();
     private BreakerSettings _settings = null!;
     private TripRuleSet _rules = null!;
@@ -36,8 +37,8 @@ internal sealed class CircuitStateMachine
     public CircuitStateMachine(BreakerSettings settings, TimeProvider timeProvider, ResilienceStrategyTelemetry telemetry)
     {
         Clock = new BreakerClock(timeProvider);
-        _rejections = new CircuitRejections(telemetry);
         _break = new CircuitBreak(Clock, settings.BreakDuration);
+        _admitter = new AttemptAdmitter(_health, _probes, _guards, _break, new CircuitRejections(telemetry), Clock);
         Apply(settings);
     }
 
@@ -64,22 +65,40 @@ internal sealed class CircuitStateMachine
     /// <param name="settings">The new settings.</param>
     public void Reconfigure(BreakerSettings settings) => Locked(settings, static (m, s) => m.Apply(s));
 
+    /// <summary>
+    /// The closed path: admits an attempt without the lock when the circuit is closed and no rule guards admission; otherwise returns
+    /// <see langword="false"/>, and <see cref="TryAcquire"/> decides under the lock. Parameters as for <see cref="TryAcquire"/>.
+    /// </summary>
+    public bool TryAdmitClosed(OperationRecord? operation, long startedAt, out AttemptTicket ticket)
+    {
+        if (_word.IsOpenToAll(out var generation))
+        {
+            var attemptNumber = operation?.Attempts ?? 0;
+            operation?.Attempts = attemptNumber + 1;
+            ticket = new AttemptTicket(operation, attemptNumber, startedAt, generation);
+            return true;
+        }
+
+        ticket = default;
+        return false;
+    }
+
     /// <summary>Asks for permission to make one attempt. Closed: granted without a lock unless a rule guards admission.</summary>
     /// <param name="operation">The attempt's operation, or <see langword="null"/> for a single-attempt operation.</param>
     /// <param name="startedAt">When the attempt starts, a timestamp of <see cref="Clock"/>, or <see cref="AttemptTicket.NotMeasured"/>.</param>
     /// <returns>The ticket or the rejection, and the state change the request caused.</returns>
+    /// <remarks>Kept out of line: the callers inline <see cref="TryAdmitClosed"/> and pay for this frame only off the closed path.</remarks>
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public Admission TryAcquire(OperationRecord? operation, long startedAt)
     {
-        var attemptNumber = operation?.Attempts ?? 0;
-        if (_word.IsOpenToAll(out var generation))
+        if (TryAdmitClosed(operation, startedAt, out var ticket))
         {
-            operation?.Attempts = attemptNumber + 1;
-            return new Admission(new AttemptTicket(operation, attemptNumber, startedAt, generation));
+            return new Admission(ticket);
         }
 
         lock (_lock)
         {
-            return TryAcquireLocked(operation, attemptNumber, startedAt == AttemptTicket.NotMeasured ? Clock.Now : startedAt);
+            return TryAcquireLocked(operation, operation?.Attempts ?? 0, startedAt == AttemptTicket.NotMeasured ? Clock.Now : startedAt);
         }
     }
 
@@ -139,13 +158,7 @@ internal sealed class CircuitStateMachine
     /// <summary>Gives back the probe slot of a probe the fleet refused: it is never sent and counts as a rejection.</summary>
     /// <param name="ticket">The probe's ticket.</param>
     /// <returns>The rejection, as for a half-open circuit whose slots are all taken.</returns>
-    public BrokenCircuitException AbandonProbe(AttemptTicket ticket) => Locked(ticket, static (m, t) =>
-    {
-        m._probes.Abandon(t);
-        m._health.CountRejection(m.Clock.Now);
-        t.Operation?.Attempts = t.AttemptNumber;
-        return m._rejections.HalfOpen(m._break.Length, m._health.LastFailureException);
-    });
+    public BrokenCircuitException AbandonProbe(AttemptTicket ticket) => Locked(ticket, static (m, t) => m._admitter.Abandon(t, m.Clock.Now));
 
     /// <summary>Applies a generated break to the opening of <paramref name="generation"/>, measured from the moment of opening.</summary>
     /// <param name="generation">The generation the opening started.</param>
@@ -200,49 +213,23 @@ internal sealed class CircuitStateMachine
         _word.Guarded = settings.GuardsClosedAdmission;
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private Admission TryAcquireLocked(OperationRecord? operation, int attemptNumber, long now)
     {
-        var transition = _word.State switch
-        {
-            CircuitState.Open when _break.HasEnded(now) => HalfOpen(),
-            CircuitState.Closed when _health.HasOverdue(now) => Evaluate(now),
-            CircuitState.HalfOpen when _probes.EarliestAdmission(none: long.MaxValue) <= now - _slowTicks =>
-                Open(now, TripDecision.Open(CircuitStateChangeReason.SlowAttempts, 1, 1), ++_halfOpenAttempts),
-            _ => Transition.None,
-        };
-
-        switch (_word.State)
-        {
-            case CircuitState.Closed when _guards.Refuses(now, _settings.Randomizer, out var byRamp, out var retryAfterTicks):
-                return Reject(_rejections.Refused(byRamp, Clock.Elapsed(0, retryAfterTicks), _health.LastFailureException), transition, operation, attemptNumber, now);
-
-            case CircuitState.Closed:
-                _health.Start(now);
-                operation?.Attempts = attemptNumber + 1;
-                return new Admission(new AttemptTicket(operation, attemptNumber, now, _word.Generation), transition);
-
-            case CircuitState.HalfOpen when _probes.TryTake(now, _break.Ticks, out var slot, out var lease):
-                operation?.Attempts = attemptNumber + 1;
-                return new Admission(new AttemptTicket(operation, attemptNumber, now, _word.Generation, slot, lease, fleetSlot: -1), transition);
-        }
-
-        // Half-open: RetryAfter is when a probe slot frees up at the latest; open: the time left in the break.
-        var retryAfter = _word.State == CircuitState.HalfOpen ? Clock.Elapsed(now, _probes.EarliestExpiry(now, _break.Ticks)) : _break.Remaining(now);
-        return Reject(_rejections.For(_word.State, retryAfter, _health.LastFailureException), transition, operation, attemptNumber, now);
+        var transition = Advance(now);
+        return _admitter.Admit(_word.State, _word.Generation, _settings, operation, attemptNumber, now, transition);
     }
 
-    /// <summary>Counts a rejection; in shadow mode the attempt goes ahead all the same, as a shadow attempt that moves nothing.</summary>
-    private Admission Reject(ExecutionRejectedException rejection, Transition transition, OperationRecord? operation, int attemptNumber, long now)
+    /// <summary>The state change a request for an attempt causes: an ended break goes half-open, an overdue attempt trips a rule.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private Transition Advance(long now) => _word.State switch
     {
-        _health.CountRejection(now);
-        if (!_settings.IsShadow)
-        {
-            return new Admission(rejection, transition);
-        }
-
-        operation?.Attempts = attemptNumber + 1;
-        return new Admission(AttemptTicket.Shadow(operation, attemptNumber, now), transition);
-    }
+        CircuitState.Open when _break.HasEnded(now) => HalfOpen(),
+        CircuitState.Closed when _health.HasOverdue(now) => Evaluate(now),
+        CircuitState.HalfOpen when _probes.EarliestAdmission(none: long.MaxValue) <= now - _slowTicks =>
+            Open(now, TripDecision.Open(CircuitStateChangeReason.SlowAttempts, 1, 1), ++_halfOpenAttempts),
+        _ => Transition.None,
+    };
 
     private Transition ReportLocked(in AttemptTicket ticket, OutcomeClass outcomeClass, Exception? exception, long now, TimeSpan? requestedBreak)
     {

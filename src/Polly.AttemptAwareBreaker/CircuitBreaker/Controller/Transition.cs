@@ -6,8 +6,10 @@ namespace Polly.AttemptAwareBreaker.CircuitBreaker.Controller;
 /// <summary>
 /// A state change decided under the state machine's lock, whose events are raised after the lock is released. An opening carries the
 /// token source of the retries waiting out a delay, which the raiser cancels first (cancellation runs their callbacks inline).
+/// A class: state changes are rare, and every admission and report that changes nothing passes the one <see cref="None"/> instance
+/// instead of copying a large struct through the closed and rejection paths.
 /// </summary>
-internal readonly struct Transition
+internal sealed class Transition
 {
     private readonly CancellationTokenSource? _opened;
 
@@ -29,7 +31,7 @@ internal readonly struct Transition
     }
 
     /// <summary>Gets the state change that did not happen.</summary>
-    public static Transition None => default;
+    public static Transition None { get; } = new(TransitionKind.None, CircuitState.Closed, 0, default);
 
     public TransitionKind Kind { get; }
 
