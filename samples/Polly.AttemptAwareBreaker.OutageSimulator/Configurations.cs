@@ -50,48 +50,22 @@ internal static class Configurations
         return new(() => state.CircuitState, ThrowsOnErrorStatus: false);
     });
 
-    public static readonly SimulatorRow AttemptAware = new("attempt-aware", (builder, settings) =>
-    {
-        var state = new AttemptAwareCircuitBreakerStateProvider();
-        builder.AddAttemptAwareRetryAndCircuitBreaker(
-            new AttemptAwareRetryStrategyOptions<HttpResponseMessage> { MaxRetryAttempts = settings.MaxRetryAttempts },
-            new AttemptAwareCircuitBreakerStrategyOptions<HttpResponseMessage>
-            {
-                FailureRatio = settings.NeverTrip ? 1.0 : settings.FailureRatio,
-                MinimumThroughput = settings.NeverTrip ? int.MaxValue : settings.MinimumThroughput,
-                BreakDuration = settings.BreakDuration,
-                Classifier = HttpOutcomeClassifiers.Default,
-                StateProvider = state,
-            });
-        return new(() => state.CircuitState, ThrowsOnErrorStatus: true);
-    });
+    public static readonly SimulatorRow AttemptAware = new("attempt-aware", (builder, settings) => ComposedRetryBreaker(builder, settings, static _ => { }));
 
     /// <summary>
     /// This library's composed retry + breaker with the three partial-failure rules on: the thresholds of <see cref="AttemptAware"/>, a 5 s
     /// window, slow attempts (1 s, 10 %), adaptive throttling (K = 1.2 over 5 s) and a 5 s recovery ramp. The README's "Outage simulator"
     /// section explains each setting.
     /// </summary>
-    public static readonly SimulatorRow AttemptAwareAdaptive = new("attempt-aware-adaptive", (builder, settings) =>
+    public static readonly SimulatorRow AttemptAwareAdaptive = new("attempt-aware-adaptive", (builder, settings) => ComposedRetryBreaker(builder, settings, static breaker =>
     {
-        var state = new AttemptAwareCircuitBreakerStateProvider();
-        builder.AddAttemptAwareRetryAndCircuitBreaker(
-            new AttemptAwareRetryStrategyOptions<HttpResponseMessage> { MaxRetryAttempts = settings.MaxRetryAttempts },
-            new AttemptAwareCircuitBreakerStrategyOptions<HttpResponseMessage>
-            {
-                FailureRatio = settings.NeverTrip ? 1.0 : settings.FailureRatio,
-                MinimumThroughput = settings.NeverTrip ? int.MaxValue : settings.MinimumThroughput,
-                SamplingDuration = TimeSpan.FromSeconds(5),
-                BreakDuration = settings.BreakDuration,
-                SlowAttemptThreshold = TimeSpan.FromSeconds(1),
-                SlowAttemptRatio = 0.1,
-                AdaptiveThrottling = new() { Multiplier = 1.2, Window = TimeSpan.FromSeconds(5) },
-                RecoveryRampDuration = TimeSpan.FromSeconds(5),
-                Randomizer = new Random(15).NextDouble, // throttling and ramp decisions, seeded so runs repeat
-                Classifier = HttpOutcomeClassifiers.Default,
-                StateProvider = state,
-            });
-        return new(() => state.CircuitState, ThrowsOnErrorStatus: true);
-    });
+        breaker.SamplingDuration = TimeSpan.FromSeconds(5);
+        breaker.SlowAttemptThreshold = TimeSpan.FromSeconds(1);
+        breaker.SlowAttemptRatio = 0.1;
+        breaker.AdaptiveThrottling = new() { Multiplier = 1.2, Window = TimeSpan.FromSeconds(5) };
+        breaker.RecoveryRampDuration = TimeSpan.FromSeconds(5);
+        breaker.Randomizer = new Random(15).NextDouble; // throttling and ramp decisions, seeded so runs repeat
+    }));
 
     /// <summary><c>AddAttemptAwareResilienceHandler</c>'s pipeline, strategies in its order, with its default options.</summary>
     public static readonly SimulatorRow AttemptAwareStandardHandler = new(
@@ -101,6 +75,29 @@ internal static class Configurations
     /// <summary>The anchor rows, in the order the table shows them.</summary>
     public static readonly SimulatorRow[] All =
         [PollyBreakerOutsideRetry, PollyRetryOutsideBreaker, MsStandardHandler, AttemptAware, AttemptAwareStandardHandler, AttemptAwareAdaptive];
+
+    /// <summary>
+    /// Puts this library's composed retry + breaker on the builder with the scenario's thresholds, the HTTP classifier and a state
+    /// provider for the scenarios to read; <paramref name="configure"/> adds a row's own breaker settings.
+    /// </summary>
+    private static RowPipeline ComposedRetryBreaker(
+        ResiliencePipelineBuilder<HttpResponseMessage> builder,
+        Settings settings,
+        Action<AttemptAwareCircuitBreakerStrategyOptions<HttpResponseMessage>> configure)
+    {
+        var state = new AttemptAwareCircuitBreakerStateProvider();
+        var breaker = new AttemptAwareCircuitBreakerStrategyOptions<HttpResponseMessage>
+        {
+            FailureRatio = settings.NeverTrip ? 1.0 : settings.FailureRatio,
+            MinimumThroughput = settings.NeverTrip ? int.MaxValue : settings.MinimumThroughput,
+            BreakDuration = settings.BreakDuration,
+            Classifier = HttpOutcomeClassifiers.Default,
+            StateProvider = state,
+        };
+        configure(breaker);
+        builder.AddAttemptAwareRetryAndCircuitBreaker(new AttemptAwareRetryStrategyOptions<HttpResponseMessage> { MaxRetryAttempts = settings.MaxRetryAttempts }, breaker);
+        return new(() => state.CircuitState, ThrowsOnErrorStatus: true);
+    }
 
     /// <summary>
     /// Puts the pipeline of <c>AddAttemptAwareResilienceHandler</c> with <paramref name="options"/> on the builder, as the handler builds it

@@ -40,13 +40,7 @@ public class MisorderingTests : ComposedRetryBreakerTestBase
     [Fact]
     public async Task Misordering_StandaloneBreakerInsideComposedUnderPollyRetry_SecondOperationAttemptAllowed()
     {
-        var noRetry = ComposedPipelines.Retry();
-        noRetry.ShouldRetry = _ => new(false);
-        var pipeline = new ResiliencePipelineBuilder<int> { TimeProvider = Time }
-            .AddRetry(new RetryStrategyOptions<int> { Delay = TimeSpan.Zero, ShouldHandle = args => new(args.Outcome.Result == 503) })
-            .AddAttemptAwareRetryAndCircuitBreaker(noRetry, ComposedPipelines.Breaker(10))
-            .AddAttemptAwareCircuitBreaker(new AttemptAwareCircuitBreakerStrategyOptions<int>())
-            .Build();
+        var pipeline = StandaloneInsideComposedUnderPollyRetry();
         var downstream = new Downstream
         {
             Behaviour = async n =>
@@ -64,16 +58,22 @@ public class MisorderingTests : ComposedRetryBreakerTestBase
     [Fact]
     public async Task Misordering_StandaloneBreakerInsideComposedUnderPollyRetry_SynchronousCallsAlsoAllowed()
     {
-        var noRetry = ComposedPipelines.Retry();
-        noRetry.ShouldRetry = _ => new(false);
-        var pipeline = new ResiliencePipelineBuilder<int> { TimeProvider = Time }
-            .AddRetry(new RetryStrategyOptions<int> { Delay = TimeSpan.Zero, ShouldHandle = args => new(args.Outcome.Result == 503) })
-            .AddAttemptAwareRetryAndCircuitBreaker(noRetry, ComposedPipelines.Breaker(10))
-            .AddAttemptAwareCircuitBreaker(new AttemptAwareCircuitBreakerStrategyOptions<int>())
-            .Build();
+        var pipeline = StandaloneInsideComposedUnderPollyRetry();
 
         var outcome = await pipeline.RunAsync(new Downstream { Behaviour = n => new(n == 1 ? 503 : 200) });
 
         Assert.Equal(200, outcome.Result);
+    }
+
+    /// <summary>Polly's retry (retrying 503s) around a composed strategy that does not retry, around a standalone breaker.</summary>
+    private ResiliencePipeline<int> StandaloneInsideComposedUnderPollyRetry()
+    {
+        var noRetry = ComposedPipelines.Retry();
+        noRetry.ShouldRetry = _ => new(false);
+        return new ResiliencePipelineBuilder<int> { TimeProvider = Time }
+            .AddRetry(new RetryStrategyOptions<int> { Delay = TimeSpan.Zero, ShouldHandle = args => new(args.Outcome.Result == 503) })
+            .AddAttemptAwareRetryAndCircuitBreaker(noRetry, ComposedPipelines.Breaker(10))
+            .AddAttemptAwareCircuitBreaker(new AttemptAwareCircuitBreakerStrategyOptions<int>())
+            .Build();
     }
 }

@@ -20,14 +20,7 @@ public class ApplyFleetOpenedTests : SharedCircuitHostTestBase
     [Fact]
     public void ApplyFleetOpened_ClosedCircuit_RaisesOpenedWithoutPublishingBack()
     {
-        var opened = new List<TimeSpan>();
-        var options = Options();
-        options.OnOpened = args =>
-        {
-            opened.Add(args.BreakDuration);
-            return default;
-        };
-        Build(options);
+        Build(OptionsRecordingOpenings(out var opened));
 
         Shared.Host.ApplyFleetOpened(Time.GetUtcNow() + TimeSpan.FromSeconds(3));
 
@@ -38,14 +31,7 @@ public class ApplyFleetOpenedTests : SharedCircuitHostTestBase
     [Fact]
     public void ApplyFleetOpened_ClosedCircuit_OnOpenedGetsTheFleetsBreakNotTheConfiguredOne()
     {
-        var opened = new List<TimeSpan>();
-        var options = Options();
-        options.OnOpened = args =>
-        {
-            opened.Add(args.BreakDuration);
-            return default;
-        };
-        Build(options);
+        Build(OptionsRecordingOpenings(out var opened));
 
         Shared.Host.ApplyFleetOpened(Time.GetUtcNow() + TimeSpan.FromSeconds(3));
 
@@ -144,5 +130,18 @@ public class ApplyFleetOpenedTests : SharedCircuitHostTestBase
         var outcome = await sleeping.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
 
         Assert.IsType<BrokenCircuitException>(outcome.Exception);
+    }
+
+    /// <summary>The options of <see cref="SharedCircuitHostTestBase.Options"/>, recording the break of every opening.</summary>
+    private AttemptAwareCircuitBreakerStrategyOptions<int> OptionsRecordingOpenings(out List<TimeSpan> opened)
+    {
+        var breaks = opened = [];
+        var options = Options();
+        options.OnOpened = args =>
+        {
+            breaks.Add(args.BreakDuration);
+            return default;
+        };
+        return options;
     }
 }
