@@ -18,7 +18,6 @@ internal sealed class FleetLink : IDisposable
     private ISharedCircuitState? _shared;
     private SharedStateStatus _status = SharedStateStatus.Connected;
     private long _degradedSince;
-    private bool _known;
     private int _minimumFailing = 1;
 
     // The latest judgement (made whenever the rules judge the closed circuit) and the scope of the current opening.
@@ -110,13 +109,13 @@ internal sealed class FleetLink : IDisposable
         {
             var settings = _machine.Settings;
             var selfActive = local.Throughput > 0;
-            _active = (_known ? _others.Active : 0) + (selfActive ? 1 : 0);
-            _failing = (_known ? _others.OthersFailing(selfActive) : 0) + (_others.IsFailing(local, _active, settings) ? 1 : 0);
+            _active = _others.Active + (selfActive ? 1 : 0);
+            _failing = _others.OthersFailing(selfActive) + (_others.IsFailing(local, _active, settings) ? 1 : 0);
             _judged = true;
 
-            // Quorum 1 is the fleet's counts alone; without the store's view, the rules judge this instance alone.
+            // Quorum 1 is the fleet's counts alone; without the store's view (no exchange yet, or forgotten), the others count nothing.
             _fleetWide = _minimumFailing <= 1 || _failing >= _minimumFailing;
-            return _known && _fleetWide ? local.Plus(_others.Successes, _others.Failures, _others.Slow) : local;
+            return _fleetWide ? local.Plus(_others.Successes, _others.Failures, _others.Slow) : local;
         }
     }
 
@@ -211,7 +210,6 @@ internal sealed class FleetLink : IDisposable
         var open = _machine.State is CircuitState.Open or CircuitState.HalfOpen;
         lock (_lock)
         {
-            _known = true;
             _others.Update(others, _machine.Settings);
             if (open && _scope == CircuitOpenScope.Local && _others.OthersFailing(selfActive: true) + 1 >= _minimumFailing)
             {
@@ -258,7 +256,6 @@ internal sealed class FleetLink : IDisposable
             if (status != SharedStateStatus.Connected)
             {
                 // Without fresh fleet counts the rules judge the local window alone.
-                _known = false;
                 _others.Clear();
                 _degradedSince = _machine.Clock.Now;
             }
