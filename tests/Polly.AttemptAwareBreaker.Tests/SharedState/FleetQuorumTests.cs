@@ -330,7 +330,94 @@ public class FleetQuorumTests
         Assert.Equal("failures", error.ParamName);
     }
 
-    private ResiliencePipeline<int> Build(int quorum, int? consecutive = null)
+    [Fact]
+    public void MinimumFailingInstances_Set_ReadsBackTheValue()
+    {
+        Build(quorum: 3);
+
+        Assert.Equal(3, _shared.Host.MinimumFailingInstances);
+    }
+
+    [Fact]
+    public async Task Snapshot_DuringTheBreakGeneratorOfALocalOpening_ScopeLocal()
+    {
+        CircuitOpenScope? during = null;
+        var pipeline = Build(quorum: 2, consecutive: 1, options => options.BreakDurationGenerator = _ =>
+        {
+            during = _provider.GetSnapshot().OpenScope;
+            return new(Breakers.Break);
+        });
+
+        await pipeline.RunAsync(Downstream.AlwaysFailing());
+
+        // The fleet has not heard of the opening yet: the judgement that caused it (1 failing of quorum 2) tells the scope.
+        Assert.Equal(CircuitOpenScope.Local, during);
+    }
+
+    [Fact]
+    public async Task Snapshot_DuringTheBreakGeneratorOfAFleetWideOpening_ScopeFleetWide()
+    {
+        CircuitOpenScope? during = null;
+        var pipeline = Build(quorum: 1, consecutive: 1, options => options.BreakDurationGenerator = _ =>
+        {
+            during = _provider.GetSnapshot().OpenScope;
+            return new(Breakers.Break);
+        });
+
+        await pipeline.RunAsync(Downstream.AlwaysFailing());
+
+        Assert.Equal(CircuitOpenScope.FleetWide, during);
+    }
+
+    [Fact]
+    public async Task ApplyFleetHealth_OpenLocallyOtherFailingOnItsShareOfTwo_ScopeBecomesFleetWide()
+    {
+        var pipeline = Build(quorum: 2, consecutive: 1);
+        await pipeline.RunAsync(Downstream.AlwaysFailing());
+
+        // This open instance is active: the other's 4 attempts reach its share, ⌈10 / (2 × 2)⌉ = 3 (alone it would need 5).
+        _shared.Host.ApplyFleetHealth([new InstanceHealth(1, 3, 0, 0)]);
+
+        Assert.Equal(CircuitOpenScope.FleetWide, _provider.GetSnapshot().OpenScope);
+    }
+
+    [Fact]
+    public async Task Execute_Quorum2ServerRequestedBreak_OpensFleetWideAndPublishes()
+    {
+        var pipeline = Build(quorum: 2, configure: options => options.RequestedBreakGenerator = _ => new(TimeSpan.FromSeconds(2)));
+
+        await pipeline.RunAsync(Downstream.AlwaysFailing());
+
+        // Not decided by the trip rules, so not by the quorum: the downstream's pause is the fleet's.
+        Assert.Equal((CircuitState.Open, (DateTimeOffset?)(_time.GetUtcNow() + TimeSpan.FromSeconds(2))), Assert.Single(_shared.Published));
+    }
+
+    [Fact]
+    public async Task Execute_Quorum2FleetOpenedProbeFails_OpensFleetWideAgainAndPublishes()
+    {
+        _shared.ProbeAnswer = 0;
+        var pipeline = Build(quorum: 2);
+        _shared.Host.ApplyFleetOpened(_time.GetUtcNow() + Breakers.Break);
+        _time.Advance(Breakers.Break);
+
+        await pipeline.RunAsync(Downstream.AlwaysFailing());
+
+        Assert.Equal((CircuitState.Open, (DateTimeOffset?)(_time.GetUtcNow() + Breakers.Break)), Assert.Single(_shared.Published));
+    }
+
+    [Fact]
+    public void IsReached_FailingEqualsMinimum_True()
+    {
+        Assert.True(new FleetQuorum(activeInstances: 3, failingInstances: 2, minimumFailingInstances: 2).IsReached);
+    }
+
+    [Fact]
+    public void ToString_Quorum_TellsFailingActiveAndMinimum()
+    {
+        Assert.Equal("2 of 3 instances failing (quorum 2)", new FleetQuorum(activeInstances: 3, failingInstances: 2, minimumFailingInstances: 2).ToString());
+    }
+
+    private ResiliencePipeline<int> Build(int quorum, int? consecutive = null, Action<AttemptAwareCircuitBreakerStrategyOptions<int>>? configure = null)
     {
         var options = new AttemptAwareCircuitBreakerStrategyOptions<int>
         {
@@ -342,6 +429,7 @@ public class FleetQuorumTests
             StateProvider = _provider,
             SharedState = _shared,
         };
+        configure?.Invoke(options);
         var pipeline = new ResiliencePipelineBuilder<int> { Name = "orders", TimeProvider = _time, TelemetryListener = _listener }
             .AddAttemptAwareCircuitBreaker(options)
             .Build();

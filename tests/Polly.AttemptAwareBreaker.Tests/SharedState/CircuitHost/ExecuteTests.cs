@@ -93,6 +93,33 @@ public class ExecuteTests : SharedCircuitHostTestBase
     }
 
     [Fact]
+    public async Task Execute_HalfOpenAfterALongerFleetBreak_AsksForTheFleetsBreakAsLease()
+    {
+        Shared.ProbeAnswer = 0;
+        var pipeline = Build(Options());
+        Shared.Host.ApplyFleetOpened(Time.GetUtcNow() + TimeSpan.FromSeconds(8));
+        Time.Advance(TimeSpan.FromSeconds(8));
+
+        await pipeline.RunAsync(new Downstream());
+
+        Assert.Equal([TimeSpan.FromSeconds(8)], Shared.ProbeLeases);
+    }
+
+    [Fact]
+    public async Task Execute_HalfOpenAfterAShorterFleetBreak_AsksForTheConfiguredBreakAsLease()
+    {
+        Shared.ProbeAnswer = 0;
+        var pipeline = Build(Options());
+        Shared.Host.ApplyFleetOpened(Time.GetUtcNow() + TimeSpan.FromSeconds(3));
+        Time.Advance(TimeSpan.FromSeconds(3));
+
+        await pipeline.RunAsync(new Downstream());
+
+        // The fleet's break may be the last moments of the opener's: the lease is at least the configured break.
+        Assert.Equal([Breakers.Break], Shared.ProbeLeases);
+    }
+
+    [Fact]
     public async Task Execute_HalfOpenStoreUnreachable_RefusedWithoutDownstreamCall()
     {
         Shared.ProbeAnswer = -1;
