@@ -107,7 +107,7 @@ public sealed class AttemptAwareCircuitBreakerGate : IDisposable
             throw new ArgumentOutOfRangeException(nameof(outcomeClass), outcomeClass, $"{nameof(OutcomeClass)} must be one of Success, TransientFailure, PermanentFailure or Ignored.");
         }
 
-        if (!attempt.TryMarkReported(outcomeClass, out var first))
+        if (attempt.MarkReported(outcomeClass) is { } first)
         {
             throw new InvalidOperationException(
                 $"This permit was already reported as {first}; a permit counts once, so this second report ({outcomeClass}) changed nothing.");

@@ -25,12 +25,10 @@ internal sealed class GrantedAttempt
 
     /// <summary>Marks the attempt reported with <paramref name="outcomeClass"/>, unless it was reported before.</summary>
     /// <param name="outcomeClass">The class reported now.</param>
-    /// <param name="first">The class of the earlier report, when there was one.</param>
-    /// <returns><see langword="true"/> for the first report.</returns>
-    public bool TryMarkReported(OutcomeClass outcomeClass, out OutcomeClass first)
+    /// <returns><see langword="null"/> for the first report; otherwise the class of the earlier report, which stands.</returns>
+    public OutcomeClass? MarkReported(OutcomeClass outcomeClass)
     {
         var previous = Interlocked.CompareExchange(ref _reported, (int)outcomeClass + 1, 0);
-        first = previous == 0 ? outcomeClass : (OutcomeClass)(previous - 1);
-        return previous == 0;
+        return previous == 0 ? null : (OutcomeClass)(previous - 1);
     }
 }

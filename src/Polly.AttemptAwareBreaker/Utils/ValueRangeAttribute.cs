@@ -33,6 +33,7 @@ internal sealed class ValueRangeAttribute : RangeAttribute
             return ValidationResult.Success;
         }
 
+        // DisplayName is never null (it falls back to the validated type's name), so there is always a member to name.
         var member = validationContext.MemberName ?? validationContext.DisplayName;
         var message = string.Format(
             CultureInfo.InvariantCulture,
@@ -42,14 +43,10 @@ internal sealed class ValueRangeAttribute : RangeAttribute
             Format(Minimum),
             Format(Maximum));
 
-        return new ValidationResult(message, member is null ? null : [member]);
+        return new ValidationResult(message, [member]);
     }
 
-    private static string Format(object? value) => value switch
-    {
-        null => "null",
-        int i when i == int.MaxValue => "int.MaxValue",
-        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
-        _ => value.ToString() ?? string.Empty,
-    };
+    /// <summary>Formats a limit or a rejected value (never <see langword="null"/>: the range accepts it) in the invariant culture.</summary>
+    private static string Format(object? value)
+        => value is int.MaxValue ? "int.MaxValue" : string.Format(CultureInfo.InvariantCulture, "{0}", value);
 }

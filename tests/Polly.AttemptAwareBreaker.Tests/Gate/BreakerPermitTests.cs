@@ -80,6 +80,18 @@ public class BreakerPermitTests
         Assert.Throws<ArgumentOutOfRangeException>(() => permit.ReportAsync((OutcomeClass)7));
     }
 
+    [Fact]
+    public async Task IsProbe_RefusedPermit_IsFalse()
+    {
+        using var gate = Gate();
+        await (await gate.TryAcquireAsync()).ReportAsync(OutcomeClass.TransientFailure);
+
+        var refused = await gate.TryAcquireAsync();
+
+        Assert.False(refused.IsGranted);
+        Assert.False(refused.IsProbe);
+    }
+
     private static (CircuitState, OutcomeCounts, OutcomeCounts, OutcomeCounts, int, long) Counts(CircuitSnapshot s)
         => (s.State, s.TotalAttempts, s.TotalOperations, s.WindowAttempts, s.ConsecutiveFailures, s.TotalRejections);
 

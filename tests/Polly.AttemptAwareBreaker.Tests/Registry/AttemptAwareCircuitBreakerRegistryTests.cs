@@ -329,6 +329,16 @@ public class AttemptAwareCircuitBreakerRegistryTests
         Assert.Equal(["payments/AttemptAwareCircuitBreaker"], _registry.Names);
     }
 
+    [Fact]
+    public void GetBreakers_ListedBreakerToString_IsNameThenSnapshot()
+    {
+        Build("payments", Options(5));
+
+        var info = Assert.Single(_registry.GetBreakers());
+
+        Assert.Equal($"payments/AttemptAwareCircuitBreaker: {info.Snapshot}", info.ToString());
+    }
+
     private AttemptAwareCircuitBreakerStrategyOptions<int> Options(int threshold)
     {
         var options = Breakers.Consecutive(threshold);

@@ -29,4 +29,13 @@ public class RetryDelaysTests
     [InlineData(1.0, 1250)]
     public void Compute_Jitter_SpreadsAQuarterEitherWay(double random, double expectedMs)
         => Assert.Equal(TimeSpan.FromMilliseconds(expectedMs), RetryDelays.Compute(DelayBackoffType.Constant, true, 0, Base, null, () => random));
+
+    [Fact]
+    public void Compute_DelayEqualToMaxDelay_IsMaxDelayExactly()
+    {
+        // 29 ticks do not survive the round trip through milliseconds (29 / 10,000 × 10,000 < 29), so only the cap itself is exact.
+        var delay = TimeSpan.FromTicks(29);
+
+        Assert.Equal(delay, RetryDelays.Compute(DelayBackoffType.Constant, false, 0, delay, delay, () => 0.5));
+    }
 }

@@ -56,4 +56,8 @@ public class RetryOptionsValidationTests
     [Fact]
     public void AddAttemptAwareRetryAndCircuitBreaker_NullRetry_ThrowsArgumentNullException()
         => Assert.Throws<ArgumentNullException>("retry", () => new ResiliencePipelineBuilder<int>().AddAttemptAwareRetryAndCircuitBreaker(null!, new AttemptAwareCircuitBreakerStrategyOptions<int>()));
+
+    [Fact]
+    public void AddAttemptAwareRetryAndCircuitBreaker_NonGenericNullBuilderAndNullOptions_NamesTheBuilder()
+        => Assert.Throws<ArgumentNullException>("builder", () => AttemptAwareRetryResiliencePipelineBuilderExtensions.AddAttemptAwareRetryAndCircuitBreaker(null!, new AttemptAwareRetryStrategyOptions(), null!));
 }

@@ -52,6 +52,17 @@ public class OptionsValidationTests
     }
 
     [Fact]
+    public void CollectErrors_NestedOptionOutOfRange_NamesItByItsConfigurationKey()
+    {
+        var errors = new List<string>();
+
+        OptionsValidation.CollectErrors(
+            new AttemptAwareCircuitBreakerStrategyOptions<int> { AdaptiveThrottling = new() { Multiplier = 0.9 } }, "Resilience:CircuitBreaker", errors);
+
+        Assert.Equal(["Resilience:CircuitBreaker:AdaptiveThrottling:Multiplier is 0.9; the allowed range is 1 to 10 (inclusive)."], errors);
+    }
+
+    [Fact]
     public void CollectErrors_MessageNotStartingWithMember_AddsKeyAndMember()
     {
         var errors = new List<string>();

@@ -71,6 +71,50 @@ public class RetryDelayTests : ComposedRetryBreakerTestBase
         await AssertRetriedAfterAsync(WithServerDelay(TimeSpan.FromSeconds(-1)), TimeSpan.FromSeconds(1));
     }
 
+    [Fact]
+    public async Task RetryDelay_CircuitIsolatedInOnRetry_OperationEndsAtOnceWithIsolation()
+    {
+        var control = new AttemptAwareCircuitBreakerManualControl();
+        var retry = ComposedPipelines.Retry(delaySeconds: 2);
+        retry.OnRetry = async _ => await control.IsolateAsync();
+        var breaker = ComposedPipelines.Breaker(10, Provider);
+        breaker.ManualControl = control;
+        var pipeline = ComposedPipelines.Build(Time, retry, breaker);
+
+        var running = pipeline.RunAsync(Downstream.Answering(503));
+
+        // The clock has not moved: the delay was skipped, and the next attempt was rejected.
+        Assert.True(running.IsCompleted);
+        Assert.IsType<IsolatedCircuitException>((await running).Exception);
+    }
+
+    [Fact]
+    public async Task RetryDelay_ShadowCircuitOpenedByTheFailure_DelayRunsItsFullLength()
+    {
+        var breaker = ComposedPipelines.Breaker(1);
+        breaker.Enforcement = CircuitBreakerEnforcement.Shadow;
+
+        await AssertRetriedAfterAsync(ComposedPipelines.Build(Time, ComposedPipelines.Retry(maxRetries: 1), breaker), TimeSpan.FromSeconds(1));
+    }
+
+    [Fact]
+    public async Task RetryDelay_ShadowCircuitOpenedByOthersDuringDelay_DelayRunsItsFullLength()
+    {
+        var breaker = ComposedPipelines.Breaker(2);
+        breaker.Enforcement = CircuitBreakerEnforcement.Shadow;
+        var pipeline = ComposedPipelines.Build(Time, ComposedPipelines.Retry(maxRetries: 1, delaySeconds: 2), breaker);
+        var sleeper = Downstream.Answering(503);
+        var sleeping = pipeline.RunAsync(sleeper);
+        Time.Advance(TimeSpan.FromMilliseconds(500));
+
+        var opening = pipeline.RunAsync(Downstream.Answering(503));
+        Assert.Equal(1, sleeper.Calls);
+
+        Time.Advance(TimeSpan.FromMilliseconds(1500));
+        Assert.Equal(2, sleeper.Calls);
+        await Time.RunAsync(Task.WhenAll(sleeping, opening), Step);
+    }
+
     /// <summary>Runs an operation whose first attempt fails and asserts its retry starts exactly <paramref name="delay"/> later.</summary>
     private async Task AssertRetriedAfterAsync(ResiliencePipeline<int> pipeline, TimeSpan delay)
     {
