@@ -76,7 +76,7 @@ internal sealed class InFlightAttempts
         long overdue = _older;
         for (var i = 0; i < Slices; i++)
         {
-            if (_count[i] > 0 && _epoch[i] <= lastOverdue)
+            if (_epoch[i] <= lastOverdue)
             {
                 overdue += _count[i];
             }

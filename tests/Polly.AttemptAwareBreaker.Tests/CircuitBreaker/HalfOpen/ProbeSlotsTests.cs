@@ -253,6 +253,25 @@ public class ProbeSlotsTests
         Assert.Equal(150, _slots.EarliestExpiry(150, Lease));
     }
 
+    [Fact]
+    public void EarliestAdmission_NoProbeInFlight_ReturnsNone()
+    {
+        _slots.Resize(1);
+        _slots.Release(Take(0));
+
+        Assert.Equal(-7, _slots.EarliestAdmission(none: -7));
+    }
+
+    [Fact]
+    public void EarliestAdmission_ProbesInFlight_TheOldestAdmission()
+    {
+        _slots.Resize(2);
+        Take(30);
+        Take(10);
+
+        Assert.Equal(10, _slots.EarliestAdmission(none: -7));
+    }
+
     private AttemptTicket Take(long now)
     {
         Assert.True(_slots.TryTake(now, Lease, out var slot, out var lease));

@@ -233,6 +233,26 @@ public class CircuitHealthTests
         Assert.Equal((0L, 1L), (_health.Sample(0, admittedShare: 1).Failures, _health.TotalAttempts.TransientFailures));
     }
 
+    [Fact]
+    public void ToSnapshot_ClosedWithoutSharedState_NotOpen()
+    {
+        Assert.Equal(CircuitOpenScope.None, Snapshot(0).OpenScope);
+    }
+
+    [Fact]
+    public void ToSnapshot_OpenWithoutSharedState_OpenLocally()
+    {
+        Assert.Equal(CircuitOpenScope.Local, Snapshot(CircuitState.Open, new AttemptAwareCircuitBreakerStrategyOptions<int>()).OpenScope);
+    }
+
+    [Fact]
+    public void ToSnapshot_ShadowSettings_MarkedAsShadow()
+    {
+        var options = new AttemptAwareCircuitBreakerStrategyOptions<int> { Enforcement = CircuitBreakerEnforcement.Shadow };
+
+        Assert.Equal(CircuitBreakerEnforcement.Shadow, Snapshot(CircuitState.Closed, options).Enforcement);
+    }
+
     private void CountJudged(params OutcomeClass[] outcomes)
     {
         foreach (var outcome in outcomes)
@@ -251,4 +271,7 @@ public class CircuitHealthTests
 
     private CircuitSnapshot Snapshot(long now)
         => _health.ToSnapshot(CircuitState.Closed, BreakerSettings.From(new AttemptAwareCircuitBreakerStrategyOptions<int>()), new ProbeSlots(), fleet: null, null, null, now, new BreakerClock(new FakeTimeProvider()));
+
+    private CircuitSnapshot Snapshot(CircuitState state, AttemptAwareCircuitBreakerStrategyOptions<int> options)
+        => _health.ToSnapshot(state, BreakerSettings.From(options), new ProbeSlots(), fleet: null, null, null, 0, new BreakerClock(new FakeTimeProvider()));
 }

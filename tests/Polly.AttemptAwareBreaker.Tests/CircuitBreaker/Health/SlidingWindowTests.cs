@@ -186,6 +186,18 @@ public class SlidingWindowTests
     }
 
     [Fact]
+    public void Reset_AfterSeveralSlices_OldIdsNoLongerFound()
+    {
+        var id = _window.Current(0).Id;
+        _window.Current(10);
+        _window.Current(20);
+
+        _window.Reset();
+
+        Assert.Null(_window.Find(id, 20));
+    }
+
+    [Fact]
     public void Reset_SameSliceAfterwards_CountsFromZeroInThatSlice()
     {
         CountAttempt(5, OutcomeClass.Success);
