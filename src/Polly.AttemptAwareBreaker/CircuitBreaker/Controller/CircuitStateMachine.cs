@@ -216,6 +216,11 @@ internal sealed class CircuitStateMachine
     [MethodImpl(MethodImplOptions.NoInlining)]
     private Admission TryAcquireLocked(OperationRecord? operation, int attemptNumber, long now)
     {
+        if (_word.State == CircuitState.Open && !_break.HasEnded(now) && !_settings.IsShadow)
+        {
+            return new Admission(_admitter.RejectOpen(now)); // the common case off the closed path: a break still running
+        }
+
         var transition = Advance(now);
         return _admitter.Admit(_word.State, _word.Generation, _settings, operation, attemptNumber, now, transition);
     }
