@@ -100,11 +100,9 @@ internal sealed class FleetLink : IDisposable
     /// Called by the state machine under its lock.
     /// </summary>
     /// <param name="local">This instance's health.</param>
-    /// <param name="localTotals">This instance's attempts since the breaker was created (not needed: the instances exchange windows).</param>
     /// <returns>The health the rules judge.</returns>
-    public HealthSample Merge(in HealthSample local, OutcomeCounts localTotals)
+    public HealthSample Merge(in HealthSample local)
     {
-        _ = localTotals;
         lock (_lock)
         {
             var settings = _machine.Settings;

@@ -50,7 +50,7 @@ internal sealed class AttemptAdmitter
         {
             CircuitState.Closed => AdmitClosed(generation, settings, operation, attemptNumber, now, transition),
             CircuitState.HalfOpen => AdmitProbe(generation, settings, operation, attemptNumber, now, transition),
-            _ => Reject(_rejections.For(state, _break.Remaining(now), _health.LastFailureException), settings, operation, attemptNumber, now, transition),
+            _ => Reject(BreakRejection(state, now), settings, operation, attemptNumber, now, transition),
         };
 
     /// <summary>Counts and returns the rejection of an attempt while a break runs (enforcing).</summary>
@@ -59,7 +59,7 @@ internal sealed class AttemptAdmitter
     public ExecutionRejectedException RejectOpen(long now)
     {
         _health.CountRejection(now);
-        return _rejections.For(CircuitState.Open, _break.Remaining(now), _health.LastFailureException);
+        return BreakRejection(CircuitState.Open, now);
     }
 
     /// <summary>Gives back the slot of a probe the fleet refused: it is never sent and counts as a rejection.</summary>
@@ -73,6 +73,10 @@ internal sealed class AttemptAdmitter
         ticket.Operation?.Attempts = ticket.AttemptNumber;
         return _rejections.HalfOpen(_break.Length, _health.LastFailureException);
     }
+
+    /// <summary>The rejection of an open or isolated circuit: <c>RetryAfter</c> is the time left in the break.</summary>
+    private ExecutionRejectedException BreakRejection(CircuitState state, long now)
+        => _rejections.For(state, _break.Remaining(now), _health.LastFailureException);
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private Admission AdmitClosed(long generation, BreakerSettings settings, OperationRecord? operation, int attemptNumber, long now, Transition transition)

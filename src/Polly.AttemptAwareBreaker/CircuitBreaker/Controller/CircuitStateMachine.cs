@@ -278,7 +278,7 @@ internal sealed class CircuitStateMachine
         var health = _health.Sample(now, _guards.AdmittedShare(now), _guards.IsShedding(now));
         if (_fleet is { } fleet)
         {
-            health = fleet.Merge(health, _health.TotalAttempts);
+            health = fleet.Merge(health);
         }
 
         var decision = _rules.Judge(health);
