@@ -53,15 +53,6 @@ internal sealed class AttemptAdmitter
             _ => Reject(BreakRejection(state, now), settings, operation, attemptNumber, now, transition),
         };
 
-    /// <summary>Counts and returns the rejection of an attempt while a break runs (enforcing).</summary>
-    /// <param name="now">A timestamp of the breaker's clock.</param>
-    /// <returns>The rejection; its <c>RetryAfter</c> is the time left in the break.</returns>
-    public ExecutionRejectedException RejectOpen(long now)
-    {
-        _health.CountRejection(now);
-        return BreakRejection(CircuitState.Open, now);
-    }
-
     /// <summary>Gives back the slot of a probe the fleet refused: it is never sent and counts as a rejection.</summary>
     /// <param name="ticket">The probe's ticket.</param>
     /// <param name="now">A timestamp of the breaker's clock.</param>

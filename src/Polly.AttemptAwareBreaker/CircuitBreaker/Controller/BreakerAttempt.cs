@@ -46,8 +46,13 @@ internal sealed class BreakerAttempt<T>
         OperationRecord operation,
         long startedAt)
     {
-        return _machine.TryAdmitClosed(operation, startedAt, out var ticket)
-            ? Call(ticket, callback, context, state)
+        if (_machine.TryAdmitClosed(operation, startedAt, out var ticket))
+        {
+            return Call(ticket, callback, context, state);
+        }
+
+        return _machine.TryRejectWhileOpen(startedAt) is { } rejection
+            ? new(ClassifiedOutcome<T>.Rejected(Outcome.FromException<T>(rejection)))
             : Admit(operation, startedAt, callback, context, state);
     }
 

@@ -19,13 +19,18 @@ namespace Polly.AttemptAwareBreaker.CircuitBreaker.Controller;
 /// </summary>
 internal sealed class CircuitStateMachine
 {
+#if NET9_0_OR_GREATER
+    private readonly Lock _lock = new(); // cheaper to take than a monitor
+#else
     private readonly object _lock = new();
+#endif
     private readonly CircuitHealth _health = new();
     private readonly ProbeSlots _probes = new();
     private readonly AdmissionGuards _guards = new();
     private readonly OpenedSignal _opened = new();
     private readonly CircuitBreak _break;
     private readonly AttemptAdmitter _admitter;
+    private readonly CircuitRejections _rejections;
     private readonly StateWord _word = new();
     private BreakerSettings _settings = null!;
     private TripRuleSet _rules = null!;
@@ -38,7 +43,8 @@ internal sealed class CircuitStateMachine
     {
         Clock = new BreakerClock(timeProvider);
         _break = new CircuitBreak(Clock, settings.BreakDuration);
-        _admitter = new AttemptAdmitter(_health, _probes, _guards, _break, new CircuitRejections(telemetry), Clock);
+        _rejections = new CircuitRejections(telemetry);
+        _admitter = new AttemptAdmitter(_health, _probes, _guards, _break, _rejections, Clock);
         Apply(settings);
     }
 
@@ -100,6 +106,39 @@ internal sealed class CircuitStateMachine
         {
             return TryAcquireLocked(operation, operation?.Attempts ?? 0, startedAt == AttemptTicket.NotMeasured ? Clock.Now : startedAt);
         }
+    }
+
+    /// <summary>
+    /// The common case off the closed path: while a break runs (and the breaker enforces), counts and returns the rejection without
+    /// building an <see cref="Admission"/>. Returns <see langword="null"/> otherwise, and <see cref="TryAcquire"/> decides.
+    /// </summary>
+    /// <param name="startedAt">As for <see cref="TryAcquire"/>.</param>
+    /// <returns>The rejection, or <see langword="null"/>.</returns>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public BrokenCircuitException? TryRejectWhileOpen(long startedAt)
+    {
+        if (_word.Current != CircuitState.Open)
+        {
+            return null;
+        }
+
+        long now;
+        long until;
+        Exception? cause;
+        lock (_lock)
+        {
+            now = startedAt == AttemptTicket.NotMeasured ? Clock.Now : startedAt;
+            until = _break.Until;
+            if (_word.State != CircuitState.Open || now >= until || _settings.IsShadow)
+            {
+                return null;
+            }
+
+            _health.CountRejection(now);
+            cause = _health.LastFailureException;
+        }
+
+        return _rejections.Open(Clock.Elapsed(now, until), cause); // built outside the lock
     }
 
     /// <summary>Records the outcome of an admitted attempt, finished at <paramref name="now"/>, and applies the rules.</summary>
@@ -216,11 +255,6 @@ internal sealed class CircuitStateMachine
     [MethodImpl(MethodImplOptions.NoInlining)]
     private Admission TryAcquireLocked(OperationRecord? operation, int attemptNumber, long now)
     {
-        if (_word.State == CircuitState.Open && !_break.HasEnded(now) && !_settings.IsShadow)
-        {
-            return new Admission(_admitter.RejectOpen(now)); // the common case off the closed path: a break still running
-        }
-
         var transition = Advance(now);
         return _admitter.Admit(_word.State, _word.Generation, _settings, operation, attemptNumber, now, transition);
     }
