@@ -10,7 +10,7 @@ namespace Polly.AttemptAwareBreaker;
 /// <remarks>One instance can be shared by several breakers; every command applies to all of them.</remarks>
 public sealed class AttemptAwareCircuitBreakerManualControl
 {
-    private readonly object _lock = new();
+    private readonly SyncLock _lock = new();
     private readonly List<IBreakerControl> _circuits = [];
     private bool _isolated;
 

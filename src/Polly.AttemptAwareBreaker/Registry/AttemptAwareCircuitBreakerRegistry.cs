@@ -18,7 +18,7 @@ namespace Polly.AttemptAwareBreaker;
 /// </remarks>
 public sealed class AttemptAwareCircuitBreakerRegistry
 {
-    private readonly object _lock = new();
+    private readonly SyncLock _lock = new();
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private int _unnamed;
 

@@ -16,7 +16,7 @@ internal sealed class RetryBudget
     private const int Buckets = 10;
     private const long Milli = 1000;
 
-    private readonly object _lock = new();
+    private readonly SyncLock _lock = new();
     private readonly TimeProvider _timeProvider;
     private readonly long _ratioMilli;
     private readonly double _perSecond;

@@ -13,7 +13,7 @@ internal sealed class FleetLink : IDisposable
 {
     private readonly CircuitStateMachine _machine;
     private readonly ICircuitEventSink _events;
-    private readonly object _lock = new();
+    private readonly SyncLock _lock = new();
     private readonly FleetJudge _others = new();
     private ISharedCircuitState? _shared;
     private SharedStateStatus _status = SharedStateStatus.Connected;

@@ -11,19 +11,14 @@ namespace Polly.AttemptAwareBreaker.CircuitBreaker.Controller;
 
 /// <summary>
 /// The state machine of one attempt-aware circuit: closed, open, half-open, isolated. Every transition starts a new generation; an
-/// attempt remembers the generation that admitted it, and its outcome is counted in the statistics but can move only that generation.
-/// One short lock guards every change; the closed-path admission reads the state word without it unless a rule must see every
-/// admission. The parts it coordinates run under its lock: the counters (<see cref="CircuitHealth"/>), the trip rules
-/// (<see cref="ITripRule"/>), who gets in (<see cref="AttemptAdmitter"/>, with the admission guards of <see cref="AdmissionGuards"/> and
-/// the probe slots of <see cref="ProbeSlots"/>) and the fleet link's counts (<see cref="FleetLink"/>). Events are raised by <see cref="CircuitEvents{T}"/> after the lock is released.
+/// attempt's outcome counts in the statistics but can move only the generation that admitted it. One short lock guards every change; the
+/// closed-path admission reads the state word without it unless a rule must see every admission. Under the lock it coordinates the counters
+/// (<see cref="CircuitHealth"/>), the trip rules (<see cref="ITripRule"/>), who gets in (<see cref="AttemptAdmitter"/>) and the fleet
+/// link's counts (<see cref="FleetLink"/>); <see cref="CircuitEvents{T}"/> raises the events after the lock is released.
 /// </summary>
 internal sealed class CircuitStateMachine
 {
-#if NET9_0_OR_GREATER
-    private readonly Lock _lock = new(); // cheaper to take than a monitor
-#else
-    private readonly object _lock = new();
-#endif
+    private readonly SyncLock _lock = new();
     private readonly CircuitHealth _health = new();
     private readonly ProbeSlots _probes = new();
     private readonly AdmissionGuards _guards = new();
@@ -64,10 +59,8 @@ internal sealed class CircuitStateMachine
     /// <summary>Gets the length of the current break.</summary>
     public TimeSpan CurrentBreak => _break.Length;
 
-    /// <summary>
-    /// Applies new settings (a configuration reload) without losing the circuit's state, counts or probes in flight. The sampling window
-    /// restarts only when its duration changes; the current break keeps its length, the next one uses the new settings.
-    /// </summary>
+    /// <summary>Applies reloaded settings, keeping the state, counts and probes in flight (the window restarts only when its length changes; the
+    /// current break keeps its length).</summary>
     /// <param name="settings">The new settings.</param>
     public void Reconfigure(BreakerSettings settings) => Locked(settings, static (m, s) => m.Apply(s));
 
@@ -89,11 +82,10 @@ internal sealed class CircuitStateMachine
         return false;
     }
 
-    /// <summary>Asks for permission to make one attempt. Closed: granted without a lock unless a rule guards admission.</summary>
+    /// <summary>Asks for permission to make one attempt. Kept out of line: callers inline <see cref="TryAdmitClosed"/> before it.</summary>
     /// <param name="operation">The attempt's operation, or <see langword="null"/> for a single-attempt operation.</param>
     /// <param name="startedAt">When the attempt starts, a timestamp of <see cref="Clock"/>, or <see cref="AttemptTicket.NotMeasured"/>.</param>
     /// <returns>The ticket or the rejection, and the state change the request caused.</returns>
-    /// <remarks>Kept out of line: the callers inline <see cref="TryAdmitClosed"/> and pay for this frame only off the closed path.</remarks>
     [MethodImpl(MethodImplOptions.NoInlining)]
     public Admission TryAcquire(OperationRecord? operation, long startedAt)
     {
@@ -109,11 +101,9 @@ internal sealed class CircuitStateMachine
     }
 
     /// <summary>
-    /// The common case off the closed path: while a break runs (and the breaker enforces), counts and returns the rejection without
-    /// building an <see cref="Admission"/>. Returns <see langword="null"/> otherwise, and <see cref="TryAcquire"/> decides.
+    /// The common case off the closed path: while an enforced break runs, counts the attempt as rejected and returns the rejection (built
+    /// outside the lock); otherwise returns <see langword="null"/> and <see cref="TryAcquire"/> decides. Parameters as for it.
     /// </summary>
-    /// <param name="startedAt">As for <see cref="TryAcquire"/>.</param>
-    /// <returns>The rejection, or <see langword="null"/>.</returns>
     [MethodImpl(MethodImplOptions.NoInlining)]
     public BrokenCircuitException? TryRejectWhileOpen(long startedAt)
     {
@@ -122,12 +112,11 @@ internal sealed class CircuitStateMachine
             return null;
         }
 
-        long now;
+        var now = startedAt == AttemptTicket.NotMeasured ? Clock.Now : startedAt;
         long until;
         Exception? cause;
         lock (_lock)
         {
-            now = startedAt == AttemptTicket.NotMeasured ? Clock.Now : startedAt;
             until = _break.Until;
             if (_word.State != CircuitState.Open || now >= until || _settings.IsShadow)
             {
@@ -138,7 +127,7 @@ internal sealed class CircuitStateMachine
             cause = _health.LastFailureException;
         }
 
-        return _rejections.Open(Clock.Elapsed(now, until), cause); // built outside the lock
+        return _rejections.Open(Clock.Elapsed(now, until), cause);
     }
 
     /// <summary>Records the outcome of an admitted attempt, finished at <paramref name="now"/>, and applies the rules.</summary>
@@ -213,10 +202,6 @@ internal sealed class CircuitStateMachine
     /// <summary>Attaches or detaches the link to the fleet's shared state.</summary>
     /// <param name="fleet">The link, or <see langword="null"/>.</param>
     public void SetFleet(FleetLink? fleet) => Volatile.Write(ref _fleet, fleet);
-
-    /// <summary>Gets the attempts counted since the breaker was created.</summary>
-    /// <returns>The counts by class.</returns>
-    public OutcomeCounts TotalAttempts() => Locked(0, static (m, _) => m._health.TotalAttempts);
 
     public CircuitSnapshot GetSnapshot() => Locked(Clock.Now, static (m, now) => m._health.ToSnapshot(
         m._word.State, m._settings, m._probes, m._fleet, m._word.State == CircuitState.Open ? m._break.Remaining(now) : null, m._word.LastChange, now, m.Clock));
