@@ -7,12 +7,13 @@ namespace Polly.AttemptAwareBreaker.Benchmarks;
 
 /// <summary>
 /// This library against Polly 8's own strategies, side by side in one run. In each category Polly is the baseline, so the
-/// Ratio column reads "our time / Polly's time".
+/// Ratio column reads "our time / Polly's time". Built with a baseline assembly (<c>eng/compare-benchmarks.sh</c>), each category also
+/// runs an earlier commit of this library (<c>BreakerBenchmarks.Before.cs</c>).
 /// </summary>
 [MemoryDiagnoser]
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
 [CategoriesColumn]
-public class BreakerBenchmarks
+public partial class BreakerBenchmarks
 {
     private static readonly Exception Failure = new InvalidOperationException("downstream failed");
 
@@ -47,16 +48,8 @@ public class BreakerBenchmarks
         _ourOpen = new ResiliencePipelineBuilder<int>()
             .AddAttemptAwareCircuitBreaker(new AttemptAwareCircuitBreakerStrategyOptions<int> { ConsecutiveFailureThreshold = 1, BreakDuration = TimeSpan.FromDays(1) })
             .Build();
-        for (var i = 0; i < 2; i++)
-        {
-            Run(_pollyOpen, fail: true);
-            Run(_ourOpen, fail: true);
-        }
-
-        if (Run(_pollyOpen, fail: false).Exception is not BrokenCircuitException || Run(_ourOpen, fail: false).Exception is not BrokenCircuitException)
-        {
-            throw new InvalidOperationException("The open-circuit pipelines did not open.");
-        }
+        Open(_pollyOpen);
+        Open(_ourOpen);
 
         _pollyNeverOpens = new ResiliencePipelineBuilder<int>()
             .AddCircuitBreaker(new CircuitBreakerStrategyOptions<int> { MinimumThroughput = int.MaxValue })
@@ -64,7 +57,12 @@ public class BreakerBenchmarks
         _ourNeverOpens = new ResiliencePipelineBuilder<int>()
             .AddAttemptAwareCircuitBreaker(new AttemptAwareCircuitBreakerStrategyOptions<int> { MinimumThroughput = int.MaxValue })
             .Build();
+
+        SetupBefore();
     }
+
+    /// <summary>Builds the earlier commit's pipelines, when the benchmarks are built with one.</summary>
+    partial void SetupBefore();
 
     /// <summary>The floor every strategy here pays: the pipeline, the pooled context and a strategy that only calls through.</summary>
     [BenchmarkCategory("0 pipeline floor, pass-through strategy"), Benchmark]
@@ -99,6 +97,20 @@ public class BreakerBenchmarks
 
     [BenchmarkCategory("5 two threads, one breaker"), Benchmark(OperationsPerInvoke = 2 * Contended.Calls)]
     public void AttemptAware_Contention() => Contended.Run(_ourBreaker);
+
+    /// <summary>Opens the circuit of a pipeline built to open on its first failures, and checks that it rejects.</summary>
+    private static void Open(ResiliencePipeline<int> pipeline)
+    {
+        for (var i = 0; i < 2; i++)
+        {
+            Run(pipeline, fail: true);
+        }
+
+        if (Run(pipeline, fail: false).Exception is not BrokenCircuitException)
+        {
+            throw new InvalidOperationException("An open-circuit pipeline did not open.");
+        }
+    }
 
     private static Outcome<int> Run(ResiliencePipeline<int> pipeline, bool fail)
     {
