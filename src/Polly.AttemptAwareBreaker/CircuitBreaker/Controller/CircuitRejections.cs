@@ -35,13 +35,7 @@ internal sealed class CircuitRejections
     /// <param name="retryAfter">The time left in the break.</param>
     /// <param name="cause">The latest failure.</param>
     /// <returns>The rejection.</returns>
-    public BrokenCircuitException Open(TimeSpan retryAfter, Exception? cause)
-    {
-        // Written out rather than through Stamp and Broken: the rejection of an open circuit is the one on a hot path.
-        var rejection = cause is null ? new BrokenCircuitException(OpenMessage, retryAfter) : new BrokenCircuitException(OpenMessage, retryAfter, cause);
-        _telemetry.SetTelemetrySource(rejection);
-        return rejection;
-    }
+    public BrokenCircuitException Open(TimeSpan retryAfter, Exception? cause) => Stamp(Broken(OpenMessage, retryAfter, cause));
 
     /// <summary>Creates the rejection of a half-open circuit whose probe slots are all taken.</summary>
     /// <param name="retryAfter">The time until a slot frees up at the latest.</param>
